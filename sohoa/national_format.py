@@ -1,0 +1,185 @@
+"""The national format's field lists (see shared NATIONAL_FORMAT.md), the contract between stages.
+
+Every stage imports these lists instead of retyping field names. ``EXTRACTED_FIELDS`` are what
+OCR extraction reads off the page as raw text (keyed by the national field the text belongs to);
+``NATIONAL_FIELDS`` are the normalised columns that the database and ``sohoa extract`` carry.
+Codes derived from text (ethnicity code, commune code, …) appear only in ``NATIONAL_FIELDS``.
+"""
+
+from __future__ import annotations
+
+ENVELOPE_FIELDS = ("record_id", "doc_type", "source_file", "source_sha256", "page", "batch_id")
+
+DOC_TYPES = (
+    "birth_registration",
+    "marriage_registration",
+    "death_registration",
+    "household_registration",
+    "land_certificate",
+)
+
+# Scheme of administrative codes the *_commune_code / *_province_code fields belong to.
+ADMIN_CODE_SCHEME = "2025"
+
+NATIONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "birth_registration": (
+        "registration_number",
+        "registration_number_suffix",
+        "book_number",
+        "book_year",
+        "registration_date",
+        "registration_authority_text",
+        "registration_commune_code",
+        "child_full_name",
+        "child_family_name",
+        "child_given_name",
+        "child_sex",
+        "child_date_of_birth",
+        "child_place_of_birth_text",
+        "child_place_of_birth_province_code",
+        "child_hometown_text",
+        "child_ethnicity",
+        "child_ethnicity_code",
+        "child_nationality",
+        "child_personal_id",
+        "mother_full_name",
+        "mother_birth_year",
+        "mother_ethnicity_code",
+        "mother_nationality",
+        "mother_residence_text",
+        "father_full_name",
+        "father_birth_year",
+        "father_ethnicity_code",
+        "father_nationality",
+        "father_residence_text",
+        "declarant_full_name",
+        "declarant_relationship",
+    ),
+    "marriage_registration": (
+        "registration_number",
+        "registration_number_suffix",
+        "book_number",
+        "book_year",
+        "registration_date",
+        "registration_authority_text",
+        "registration_commune_code",
+        *(
+            f"{who}_{f}"
+            for who in ("husband", "wife")
+            for f in (
+                "full_name",
+                "date_of_birth",
+                "ethnicity_code",
+                "nationality",
+                "residence_text",
+                "id_number",
+            )
+        ),
+    ),
+    "death_registration": (
+        "registration_number",
+        "registration_number_suffix",
+        "book_number",
+        "book_year",
+        "registration_date",
+        "registration_authority_text",
+        "registration_commune_code",
+        "deceased_full_name",
+        "deceased_sex",
+        "deceased_date_of_birth",
+        "deceased_ethnicity_code",
+        "deceased_nationality",
+        "deceased_personal_id",
+        "deceased_last_residence_text",
+        "date_of_death",
+        "time_of_death",
+        "place_of_death_text",
+        "cause_of_death",
+        "declarant_full_name",
+        "declarant_relationship",
+    ),
+    "household_registration": (
+        "household_book_number",
+        "head_full_name",
+        "address_text",
+        "address_commune_code",
+        "address_province_code",
+        "issue_date",
+        "members",
+    ),
+    "land_certificate": (
+        "certificate_serial",
+        "certificate_code",
+        "register_entry_number",
+        "issue_date",
+        "issuing_authority_text",
+        "parcel_number",
+        "map_sheet_number",
+        "parcel_address_text",
+        "parcel_commune_code",
+        "area_m2",
+        "use_form",
+        "land_use_purpose_code",
+        "land_use_term",
+        "land_use_origin_text",
+        "holders",
+        "vertices",
+    ),
+}
+
+HOUSEHOLD_MEMBER_FIELDS = (
+    "household_book_number",
+    "member_index",
+    "full_name",
+    "other_name",
+    "relationship_to_head",
+    "sex",
+    "date_of_birth",
+    "place_of_birth_text",
+    "hometown_text",
+    "ethnicity_code",
+    "religion",
+    "nationality",
+    "id_number",
+    "occupation",
+    "previous_residence_text",
+    "moved_in_date",
+    "struck_out",
+)
+
+LAND_HOLDER_FIELDS = ("full_name", "birth_year", "id_number", "address_text")
+LAND_VERTEX_FIELDS = ("point", "x", "y")
+
+# Raw text read off a birth registration page, keyed by the national field it feeds.
+# Ethnicity and nationality are read as printed words; normalisation derives the codes.
+EXTRACTED_FIELDS: dict[str, tuple[str, ...]] = {
+    "birth_registration": (
+        "registration_number",  # "45/TLKT-BS" → number + suffix
+        "book_number",  # "02/2013" → book number + book year
+        "registration_date",
+        "registration_authority_text",  # → registration_commune_code
+        "child_full_name",
+        "child_sex",
+        "child_date_of_birth",
+        "child_place_of_birth_text",  # → child_place_of_birth_province_code
+        "child_hometown_text",
+        "child_ethnicity",  # → child_ethnicity_code
+        "child_nationality",
+        "child_personal_id",
+        "mother_full_name",
+        "mother_birth_year",
+        "mother_ethnicity",  # → mother_ethnicity_code
+        "mother_nationality",
+        "mother_residence_text",
+        "father_full_name",
+        "father_birth_year",
+        "father_ethnicity",  # → father_ethnicity_code
+        "father_nationality",
+        "father_residence_text",
+        "declarant_full_name",
+        "declarant_relationship",
+    ),
+}
+
+# Fields that hold a person's data (for access control and audit in the portal).
+PERSONAL_DATA_SUFFIXES = ("full_name", "personal_id", "id_number", "date_of_birth", "birth_year")

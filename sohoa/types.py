@@ -1,0 +1,52 @@
+"""Plain data types shared by the stages (OCR → extract → normalise → validate → load).
+
+They are dataclasses of plain values so they pickle across processes and serialise to JSON.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+# A box is (left, top, width, height) in pixels of the page image that was OCR'd.
+Box = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word as Tesseract read it, with its confidence (0-100) and box."""
+
+    text: str
+    confidence: float
+    box: Box
+    line_key: tuple[int, int, int] = (0, 0, 0)  # (block, paragraph, line) from image_to_data
+
+
+@dataclass(slots=True)
+class FieldReading:
+    """The raw text read for one field, with a confidence in 0..1 and where it was read."""
+
+    value_text: str | None
+    confidence: float
+    box: Box | None = None
+    label_text: str | None = None  # the printed label as OCR read it
+
+
+@dataclass(slots=True)
+class PageExtraction:
+    """What extraction read off one page: the record type and the raw field readings."""
+
+    doc_type: str | None
+    source_file: str
+    source_sha256: str
+    page: int
+    fields: dict[str, FieldReading] = field(default_factory=dict)
+    page_text: str = ""
+    status: str = "ok"  # ok | skipped | failed
+    reason: str | None = None  # reason code when not ok
+    message: str | None = None  # sentence for people when not ok
+    ocr_seconds: float = 0.0
+    ocr_engine: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
