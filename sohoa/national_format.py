@@ -183,3 +183,13 @@ EXTRACTED_FIELDS: dict[str, tuple[str, ...]] = {
 
 # Fields that hold a person's data (for access control and audit in the portal).
 PERSONAL_DATA_SUFFIXES = ("full_name", "personal_id", "id_number", "date_of_birth", "birth_year")
+
+# Family names (upper case, NFC) for which the family/given split of a name is certain: the first
+# word is the family name and the last word the given name. Names that do not start with one of
+# these (minority names with K', Ka, Y, H' prefixes, foreign names) keep their full string only,
+# and their *_family_name / *_given_name are null.
+KINH_FAMILY_NAMES = frozenset(
+    """NGUYỄN TRẦN LÊ PHẠM HOÀNG HUỲNH PHAN VŨ VÕ ĐẶNG BÙI ĐỖ HỒ NGÔ DƯƠNG LÝ ĐINH TRƯƠNG
+    ĐÀO ĐOÀN LƯƠNG TRỊNH MAI CAO LÂM HÀ TÔ LA QUÁCH VƯƠNG TẠ CHÂU KIỀU LƯU TỐNG THÁI
+    TRIỆU PHÙNG KHỔNG KHÚC LỤC MẠC NÔNG ÔNG VĂN VI TĂNG THÂN QUAN""".split()
+)
