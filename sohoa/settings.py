@@ -22,6 +22,14 @@ class Settings:
     review_confidence_threshold: float
     batch_hold_failure_share: float
     audit_sample_share: float
+    # How much more frequent a lexicon name syllable must be than the form read before
+    # transforms.names repairs the word (NGUYÊN → NGUYỄN).
+    name_repair_min_ratio: float = 20.0
+    # A parent's birth year must be at least this many years before the child's (expectations).
+    min_parent_age_years: int = 12
+    # The province whose records are digitised (2025 code): a registering authority written
+    # without a province ("UBND XÃ HIỆP THẠNH") is looked up there.
+    home_province_code: str = "68"
 
     @property
     def data_docs_dir(self) -> Path:
@@ -49,4 +57,7 @@ def get_settings() -> Settings:
         review_confidence_threshold=float(env.get("SOHOA_REVIEW_THRESHOLD", "0.80")),
         batch_hold_failure_share=float(env.get("SOHOA_BATCH_HOLD_SHARE", "0.5")),
         audit_sample_share=float(env.get("SOHOA_AUDIT_SHARE", "0.02")),
+        name_repair_min_ratio=float(env.get("SOHOA_NAME_REPAIR_RATIO", "20")),
+        min_parent_age_years=int(env.get("SOHOA_MIN_PARENT_AGE", "12")),
+        home_province_code=env.get("SOHOA_HOME_PROVINCE", "68"),
     )

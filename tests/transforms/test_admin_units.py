@@ -1,0 +1,79 @@
+import pandas as pd
+import pytest
+
+from transforms.admin_units import AdminResult, expand_abbreviations, resolve, resolve_column
+
+
+def test_abbreviations_expanded():
+    assert expand_abbreviations("UBND X. Hiệp Thạnh, H. Đức Trọng, T. Lâm Đồng") == (
+        "xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm Đồng"
+    )
+    assert expand_abbreviations("Ủy ban nhân dân TT. Liên Nghĩa") == "thị trấn Liên Nghĩa"
+    assert expand_abbreviations("UBND P. 1, TP. Đà Lạt") == "phường 1, thành phố Đà Lạt"
+
+
+@pytest.mark.parametrize(
+    ("text", "commune", "province"),
+    [
+        # post-2025 names
+        ("Ủy ban nhân dân xã Đức Trọng, tỉnh Lâm Đồng", "24958", "68"),
+        ("Đặc khu Phú Quý, tỉnh Lâm Đồng", "23272", "68"),
+        ("UBND xa Duc Trong, tinh Lam Dong", "24958", "68"),  # tone marks lost
+        # pre-2025 names with their district, mapped old → new
+        ("UBND X. Hiệp Thạnh, H. Đức Trọng, T. Lâm Đồng", "24967", "68"),
+        ("UBND TT. Liên Nghĩa, H. Đức Trọng, tỉnh Lâm Đồng", "24958", "68"),
+        ("Phường 1, TP Đà Lạt, Lâm Đồng", "24781", "68"),
+        ("xã Đắk Sin, huyện Đắk R'Lấp, tỉnh Đắk Nông", "24760", "68"),  # old Đắk Nông → 68
+        ("xã Hải Hậu, huyện Hải Hậu, tỉnh Nam Định", "14248", "37"),
+        # an old commune name written without its district, unique in the province
+        ("xã Hiệp An, tỉnh Lâm Đồng", "24967", "68"),
+    ],
+)
+def test_resolve(text, commune, province):
+    assert resolve(text) == AdminResult(commune, province, None)
+
+
+def test_split_old_commune_is_ambiguous():
+    # old xã Hòa Thắng (Bắc Bình, Bình Thuận) was split between two new communes
+    r = resolve("xã Hòa Thắng, huyện Bắc Bình, tỉnh Bình Thuận")
+    assert r == AdminResult(None, "68", "ambiguous_admin_unit")
+
+
+def test_same_old_name_in_two_districts_is_ambiguous():
+    # two old "xã Lộc Thanh" (Bảo Lộc city and Bảo Lâm district) merged into different communes
+    r = resolve("UBND XÃ LỘC THANH", default_province_code="68", before_reform=True)
+    assert r == AdminResult(None, "68", "ambiguous_admin_unit")
+
+
+def test_before_reform_reads_old_names():
+    # in 1991 "xã Hòa Thắng" is the old (since split) commune, not today's Xã Hòa Thắng
+    old = resolve("UBND XÃ HÒA THẮNG", default_province_code="68", before_reform=True)
+    assert old.reason == "ambiguous_admin_unit"
+    new = resolve("UBND XÃ HÒA THẮNG", default_province_code="68", before_reform=False)
+    assert new.commune_code is not None and new.reason is None
+
+
+def test_old_province_without_district():
+    # Bình Thuận is no longer a province: read as the old name inside today's Lâm Đồng
+    r = resolve("UBND xã Phong Phú, tỉnh Bình Thuận")
+    assert r.province_code == "68" and r.commune_code is None
+    assert r.reason == "ambiguous_admin_unit"
+
+
+def test_commune_name_containing_a_province_name():
+    r = resolve("UBND XÃ ĐỒNG NAI THƯỢNG", default_province_code="68", before_reform=True)
+    assert r.province_code == "68" and r.commune_code is not None
+
+
+def test_province_only_and_unknown():
+    assert resolve("Bệnh viện Đa khoa tỉnh Đắk Nông") == AdminResult(None, "68", "unknown_commune")
+    assert resolve("Bệnh viện Từ Dũ, Thành phố Hồ Chí Minh").province_code == "79"
+    assert resolve("xyz") == AdminResult(None, None, "unknown_commune")
+
+
+def test_column_is_cached_per_unique_text():
+    s = pd.Series(["xã Đức Trọng, tỉnh Lâm Đồng"] * 3 + [None])
+    commune, province, reason = resolve_column(s)
+    assert commune.tolist() == ["24958"] * 3 + [None]
+    assert province.tolist() == ["68"] * 3 + [None]
+    assert reason.tolist() == [None] * 4

@@ -1,0 +1,57 @@
+import pandas as pd
+import pytest
+
+from transforms.codes import (
+    ethnicity,
+    ethnicity_columns,
+    ethnicity_table,
+    nationality,
+    relationship,
+    sex,
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "name"),
+    [
+        ("Kinh", "01", "Kinh"),
+        ("Dân tộc: Kinh", "01", "Kinh"),
+        ("Cơ Ho", "16", "Cơ-ho"),
+        ("Cơ-ho", "16", "Cơ-ho"),
+        ("K'Ho", "16", "Cơ-ho"),
+        ("K\u2019Ho", "16", "Cơ-ho"),
+        ("Mông", "08", "Hmông"),
+        ("H'Mông", "08", "Hmông"),
+        ("Khmer", "05", "Khơ-me"),
+        ("Khơ-me", "05", "Khơ-me"),
+        ("M'Nông", "20", "Mnông"),
+        ("S'Tiêng", "22", "Xtiêng"),
+        ("Churu", "36", "Chu-ru"),
+        ("Ma", "28", "Mạ"),  # diacritic lost, unique without marks
+    ],
+)
+def test_ethnicity_variants(text, code, name):
+    assert ethnicity(text) == (code, name)
+
+
+def test_unknown_ethnicity_flagged():
+    code, name, unknown = ethnicity_columns(pd.Series(["Kinh", "Xyz", None]))
+    assert name.tolist() == ["Kinh", None, None]
+    assert code.tolist() == ["01", None, None]
+    assert unknown.tolist() == [False, True, False]
+
+
+def test_code_system_is_one_switch():
+    gso = ethnicity_table("code_gso")
+    assert gso["mường"] == ("04", "Mường")
+    assert ethnicity_table("code_1979")["mường"] == ("06", "Mường")
+
+
+def test_nationality_sex_relationship():
+    assert nationality("Việt Nam") == "VN"
+    assert nationality("Viet Nam") == "VN"
+    assert nationality("Sao Hỏa") is None
+    assert [sex(t) for t in ("Nam", "Nữ", "NỮ", "Nu", "?")] == [1, 2, 2, 2, None]
+    assert relationship("Mẹ") == "MOTHER"
+    assert relationship("Ông nội") == "GRANDPARENT"
+    assert relationship("Bạn") is None

@@ -1,0 +1,48 @@
+import pandas as pd
+import pytest
+
+from transforms.names import load_lexicon, normalise_names, repair_name
+
+
+@pytest.mark.parametrize(
+    ("read", "want"),
+    [
+        ("NGUYÊN VĂN HÔNG", "NGUYỄN VĂN HỒNG"),  # tone dropped, circumflex kept
+        ("NGUYEN THI HONG", "NGUYỄN THỊ HỒNG"),  # every mark dropped
+        ("ĐỔ VĂN TÙNG", "ĐỖ VĂN TÙNG"),  # hỏi read for ngã
+        ("LÊ NGUYÊN", "LÊ NGUYÊN"),  # Nguyên is a given name
+        ("TRẦN LÊ MINH KHOA", "TRẦN LÊ MINH KHOA"),
+        ("NGUYỄN ĐINH TUẤN", "NGUYỄN ĐINH TUẤN"),  # a family name as middle name is kept
+        ("NGUYỄN THỊ HƯỜNG", "NGUYỄN THỊ HƯỜNG"),  # a tone that is not hỏi/ngã is never changed
+        ("HUỲNH VĂN AN", "HUỲNH VĂN AN"),
+        ("HOÀNG VĂN AN", "HOÀNG VĂN AN"),
+        ("VÕ THỊ LY", "VÕ THỊ LY"),
+        ("VŨ THỊ LY", "VŨ THỊ LY"),
+        ("K' BRỒNG", "K' BRỒNG"),  # minority names are never touched
+        ("KA NHI", "KA NHI"),
+        ("MA THỊ LY", "MA THỊ LY"),  # Chu-ru family name, not Mã
+        ("H' HEN NIÊ", "H' HEN NIÊ"),
+    ],
+)
+def test_repair(read, want):
+    assert repair_name(read, load_lexicon(), 20.0) == want
+
+
+def test_hoang_huynh_never_merged():
+    lex = load_lexicon()
+    assert repair_name("HOANG VĂN AN", lex, 20.0).startswith("HOÀNG ")
+    assert repair_name("HUYNH VĂN AN", lex, 20.0).startswith("HUỲNH ")
+
+
+def test_repair_reported_and_split():
+    res = normalise_names(pd.Series(["Nguyên văn Hông", "K\u2019 Brồng", None]))
+    assert res.full_name.tolist() == ["NGUYỄN VĂN HỒNG", "K\u2019 BRỒNG", None]
+    assert res.repaired.tolist() == [True, False, False]
+    assert res.family_name.tolist() == ["NGUYỄN", None, None]
+    assert res.given_name.tolist() == ["HỒNG", None, None]
+
+
+def test_lexicon_has_roles_and_weights():
+    lex = load_lexicon()
+    assert lex.weight_of("family", "NGUYỄN") > lex.weight_of("family", "LÝ") > 0
+    assert lex.weight_of("middle", "THỊ") > 0 and lex.weight_of("given", "HỒNG") > 0

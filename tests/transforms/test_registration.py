@@ -1,0 +1,30 @@
+import pytest
+
+from transforms.registration import split_book_number, split_registration_number
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Số: 45/TLKT-BS", ("45", "TLKT-BS", None)),
+        ("45/TLKS", ("45", "TLKS", None)),
+        ("045", ("045", None, None)),  # as printed: leading zeros kept
+        ("45 / TLKT - BS", ("45", "TLKT-BS", None)),
+        ("abc", (None, None, "unparseable_number")),
+    ],
+)
+def test_registration_number(text, want):
+    assert split_registration_number(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Quyển số: 02/2013", ("02", 2013, None)),
+        ("02/2013", ("02", 2013, None)),
+        ("3", ("3", None, None)),
+        ("02/13", ("02", None, "two_digit_year")),  # never expanded
+    ],
+)
+def test_book_number(text, want):
+    assert split_book_number(text) == want

@@ -1,0 +1,237 @@
+"""The one wrapper around ``vietnamadminunits``: free text → post-2025 commune and province codes.
+
+Nothing else in the project imports ``vietnamadminunits``. Text as clerks write it
+(``UBND X. Đức Trọng, T. Lâm Đồng``, ``Ủy ban nhân dân xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm
+Đồng``, ``Bệnh viện Đa khoa tỉnh Lâm Đồng``) is expanded (``X.`` → xã, ``H.`` → huyện, ``TT.`` →
+thị trấn, ``P.`` → phường, …), stripped of ``UBND``/``Ủy ban nhân dân``, and then read:
+
+* text naming a district (huyện, quận, thị xã, a district-level thành phố) is an address from
+  before the 1 July 2025 merger: it is parsed against the old list and mapped old → new with the
+  library's tables. An old commune that was split between new ones gives no code and the reason
+  ``ambiguous_admin_unit``. (The library's own ``convert_address`` would pick a "default" new
+  commune or geocode over the network; we do neither.)
+* other text is parsed against the list in force since 2025; if no commune is found there, the
+  old commune names of the province are tried (``xã Hiệp An, tỉnh Lâm Đồng``, written after the
+  district level was abolished but before the new name was learnt).
+
+Codes belong to scheme ``ADMIN_CODE_SCHEME`` ("2025"). Each unique text is resolved once (the
+parser is slow, ~1 ms a text); ``resolve`` keeps a per-process cache across batches.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from transforms.text import map_unique, repair_unicode
+
+log = logging.getLogger(__name__)
+
+_ABBREVIATIONS = (
+    (re.compile(r"\bU\.?B\.?N\.?D\.?\b\s*", re.I), ""),
+    (re.compile(r"\b[UỦ]Y?\s*ban\s+nh[âa]n\s+d[âa]n\s+", re.I), ""),
+    (re.compile(r"\bỦy\s*ban\s+nh[âa]n\s+d[âa]n\s+", re.I), ""),
+    (re.compile(r"\bTT\.\s*"), "thị trấn "),
+    (re.compile(r"\bTP\.?\s+|\bTP\.\s*"), "thành phố "),
+    (re.compile(r"\bTX\.\s*"), "thị xã "),
+    (re.compile(r"\bX\.\s*"), "xã "),
+    (re.compile(r"\bH\.\s*"), "huyện "),
+    (re.compile(r"\bP\.\s*"), "phường "),
+    (re.compile(r"\bQ\.\s*"), "quận "),
+    (re.compile(r"\bT\.\s*"), "tỉnh "),
+)
+_PROVINCE_CITIES = "Hồ Chí Minh|Hà Nội|Hải Phòng|Đà Nẵng|Cần Thơ|Huế"
+_DISTRICT_MARKER = re.compile(
+    rf"\b(?:huyện|quận|thị\s+xã|thành\s+phố\s+(?!{_PROVINCE_CITIES}))", re.I
+)
+
+
+@dataclass(frozen=True)
+class AdminResult:
+    commune_code: str | None
+    province_code: str | None
+    reason: str | None  # None | "unknown_commune" | "ambiguous_admin_unit"
+
+
+def expand_abbreviations(text: str) -> str:
+    """Repaired text with UBND/Ủy ban nhân dân removed and X./H./TT./P./… written out."""
+    text = repair_unicode(text)
+    for pattern, replacement in _ABBREVIATIONS:
+        text = pattern.sub(replacement, text)
+    return text.strip(" ,")
+
+
+@lru_cache(maxsize=1)
+def _tables() -> dict:
+    """Code tables and old → new indexes built once from the library's data."""
+    from vietnamadminunits.converter.converter_2025 import (
+        DICT_PROVINCE,
+        DICT_PROVINCE_WARD_DIVIDED,
+        DICT_PROVINCE_WARD_NO_DIVIDED,
+    )
+    from vietnamadminunits.database.main import get_data
+
+    rows = get_data(fields=["province", "provinceKey", "provinceCode", "wardKey", "wardCode"])
+    ward_code = {(r["provinceKey"], r["wardKey"]): r["wardCode"] for r in rows}
+    province_code = {r["provinceKey"]: r["provinceCode"] for r in rows}
+    old_to_new_province = {old: new for new, olds in DICT_PROVINCE.items() for old in olds}
+    # old "province_district_ward" key → set of new ward keys (one: merged; several: split)
+    old_to_new: dict[str, set[str]] = {}
+    for new_province, wards in DICT_PROVINCE_WARD_NO_DIVIDED.items():
+        for new_ward, olds in wards.items():
+            for old in olds:
+                old_to_new.setdefault(old, set()).add(f"{new_province}|{new_ward}")
+    for new_province, olds in DICT_PROVINCE_WARD_DIVIDED.items():
+        for old, news in olds.items():
+            for n in news:
+                old_to_new.setdefault(old, set()).add(f"{new_province}|{n['newWardKey']}")
+    # per new province: old ward key without district → set of new wards (for district-less text)
+    by_old_ward: dict[str, dict[str, set[str]]] = {}
+    for old, news in old_to_new.items():
+        old_province, _, old_ward = old.split("_", 2)
+        new_province = old_to_new_province.get(old_province)
+        if new_province and old_ward:
+            by_old_ward.setdefault(new_province, {}).setdefault(old_ward, set()).update(news)
+    patterns = {
+        p: re.compile("|".join(sorted(map(re.escape, d), key=len, reverse=True)))
+        for p, d in by_old_ward.items()
+    }
+    return {
+        "ward_code": ward_code,
+        "province_code": province_code,
+        "province_name": {r["provinceCode"]: r["province"] for r in rows},
+        "old_to_new_province": old_to_new_province,
+        "old_to_new": old_to_new,
+        "by_old_ward": by_old_ward,
+        "old_ward_patterns": patterns,
+    }
+
+
+def _result_from_new_wards(news: set[str], province_key: str | None) -> AdminResult:
+    t = _tables()
+    provinces = {n.split("|")[0] for n in news}
+    province = next(iter(provinces)) if len(provinces) == 1 else province_key
+    pcode = t["province_code"].get(province) if province else None
+    if len(news) == 1:
+        p, w = next(iter(news)).split("|")
+        return AdminResult(t["ward_code"].get((p, w)), pcode, None)
+    return AdminResult(None, pcode, "ambiguous_admin_unit")
+
+
+_TINH = re.compile(r"\btỉnh\s+(.*)$", re.I)
+
+
+def _province_keys(expanded: str) -> tuple[bool, bool]:
+    """(names a 2025 province, names a pre-2025 province): only the last comma-separated part,
+    or what follows "tỉnh" in a one-part text, is read as a province — ``xã Đồng Nai Thượng``
+    does not name Đồng Nai."""
+    from vietnamadminunits.parser import parser_from_2025, parser_legacy
+    from vietnamadminunits.parser.utils import key_normalize
+
+    parts = [p for p in expanded.split(",") if p.strip()]
+    if len(parts) >= 2:
+        tail = parts[-1]
+    else:
+        m = _TINH.search(expanded)
+        if not m:
+            return False, False
+        tail = m.group(1)
+    key = key_normalize(tail)
+    return (
+        bool(parser_from_2025.PATTERN_PROVINCE.search(key)),
+        bool(parser_legacy.PATTERN_PROVINCE.search(key)),
+    )
+
+
+def _old_commune(expanded: str) -> AdminResult:
+    """Read ``expanded`` as a pre-2025 place: with its district if named, else by the old
+    commune names of its (old → new) province."""
+    from vietnamadminunits import ParseMode, parse_address
+
+    t = _tables()
+    if _DISTRICT_MARKER.search(expanded):
+        old = parse_address(expanded, mode=ParseMode.LEGACY, keep_street=False, level=3)
+        new_province = t["old_to_new_province"].get(old.province_key)
+        if old.ward_key:
+            news = t["old_to_new"].get(f"{old.province_key}_{old.district_key}_{old.ward_key}")
+            if news:
+                return _result_from_new_wards(news, new_province)
+        return AdminResult(None, t["province_code"].get(new_province), "unknown_commune")
+    old = parse_address(expanded, mode=ParseMode.LEGACY, keep_street=False, level=1)
+    province = t["old_to_new_province"].get(old.province_key)
+    if not province:
+        return AdminResult(None, None, "unknown_commune")
+    return _by_old_ward_name(expanded, province)
+
+
+def _by_old_ward_name(expanded: str, province: str) -> AdminResult:
+    from vietnamadminunits.parser.utils import key_normalize
+
+    t = _tables()
+    pattern = t["old_ward_patterns"].get(province)
+    found = pattern.findall(key_normalize(expanded)) if pattern else []
+    if found:
+        return _result_from_new_wards(t["by_old_ward"][province][max(found, key=len)], province)
+    return AdminResult(None, t["province_code"].get(province), "unknown_commune")
+
+
+@lru_cache(maxsize=65536)
+def resolve(
+    text: str, default_province_code: str | None = None, before_reform: bool | None = None
+) -> AdminResult:
+    """Commune and province codes (2025 scheme) for one free-text place, with a reason if none.
+
+    ``default_province_code``: the province to look in when the text names none (a registering
+    authority is always in the province whose records are digitised). ``before_reform``: the
+    text was written before 1 July 2025 (e.g. the registration date), so it names old units —
+    ``UBND XÃ HÒA THẮNG`` in 1991 is the old commune (split since), not today's Xã Hòa Thắng.
+    """
+    from vietnamadminunits import ParseMode, parse_address
+
+    t = _tables()
+    expanded = expand_abbreviations(text)
+    if not expanded:
+        return AdminResult(None, None, "unknown_commune")
+    names_new, names_old = _province_keys(expanded)
+    if default_province_code and not (names_new or names_old):
+        name = t["province_name"].get(default_province_code)
+        if name:
+            expanded = f"{expanded}, {name}"
+            names_new = names_old = True
+    if before_reform or _DISTRICT_MARKER.search(expanded) or (names_old and not names_new):
+        return _old_commune(expanded)
+
+    new = parse_address(expanded, mode=ParseMode.FROM_2025, keep_street=False, level=2)
+    if new.ward_code:
+        return AdminResult(new.ward_code, new.province_code, None)
+    if new.province_key:
+        return _by_old_ward_name(expanded, new.province_key)
+    return _old_commune(expanded)
+
+
+def resolve_column(
+    raw: pd.Series,
+    default_province_code: str | None = None,
+    before_reform: pd.Series | None = None,
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(commune code, province code, reason) per row; null text gives (None, None, None).
+
+    ``before_reform``: optional boolean/None Series, see ``resolve``.
+    """
+    if before_reform is None:
+        results = map_unique(raw, lambda v: resolve(v, default_province_code))
+    else:
+        hint = before_reform.astype(object).where(before_reform.notna(), None)
+        keyed = pd.Series(list(zip(raw, hint, strict=True)), index=raw.index, dtype=object)
+        keyed = keyed.where(raw.notna(), None)
+        results = map_unique(keyed, lambda k: resolve(k[0], default_province_code, k[1]))
+
+    def part(name: str) -> pd.Series:
+        out = results.map(lambda r: getattr(r, name) if r is not None else None, na_action="ignore")
+        return out.astype(object).where(out.notna(), None)
+
+    return part("commune_code"), part("province_code"), part("reason")

@@ -1,0 +1,154 @@
+"""Code lists: ethnicity (one table, two numbering systems), nationality, relationship words.
+
+The ethnicity table is ``data/ethnicities.csv``; ``ETHNICITY_CODE_SYSTEM`` names the column in
+use. NATIONAL_FORMAT.md fixes the 1979 numbering (Decision 121-TCTK/PPCĐ); the statistics office's
+numbering differs and is marked [check], so switching is a one-word change here.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+from transforms.text import map_unique, repair_unicode, strip_marks
+
+ETHNICITY_CODE_SYSTEM = "code_1979"  # or "code_gso" [check]
+
+_PREFIX = re.compile(r"^(?:dân\s+tộc|dt\.?|quốc\s+tịch)\s*:?\s*", re.I)
+
+
+def _key(text: str) -> str:
+    """Lower case NFC without spaces, hyphens, dots or apostrophes."""
+    text = _PREFIX.sub("", repair_unicode(text))
+    return re.sub(r"[\s\-‐'’`.]", "", unicodedata.normalize("NFC", text.lower()))
+
+
+@lru_cache(maxsize=2)
+def ethnicity_table(code_system: str = ETHNICITY_CODE_SYSTEM) -> dict[str, tuple[str, str]]:
+    """Matching key (exact spelling, and diacritic-free where unique) → (code, canonical name)."""
+    text = resources.files("transforms.data").joinpath("ethnicities.csv").read_text("utf-8")
+    lines = [line for line in text.splitlines() if not line.startswith("#")]
+    exact: dict[str, tuple[str, str]] = {}
+    loose: dict[str, set[tuple[str, str]]] = {}
+    for row in csv.DictReader(lines):
+        entry = (row[code_system], row["name"])
+        for spelling in [row["name"], *filter(None, row["variants"].split("|"))]:
+            exact[_key(spelling)] = entry
+            loose.setdefault(strip_marks(_key(spelling)), set()).add(entry)
+    table = {k: next(iter(v)) for k, v in loose.items() if len(v) == 1}
+    table.update(exact)
+    return table
+
+
+def ethnicity(text: str) -> tuple[str, str] | None:
+    """(code, canonical name) for a printed ethnicity, or None when not recognised."""
+    table = ethnicity_table()
+    key = _key(text)
+    return table.get(key) or table.get(strip_marks(key))
+
+
+def ethnicity_columns(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(code, canonical name, unknown mask) per row; null raw → (None, None, False)."""
+    found = map_unique(raw, lambda v: ethnicity(v) or ("", ""))
+    code = found.str[0].replace("", None).astype(object)
+    name = found.str[1].replace("", None).astype(object)
+    unknown = (raw.notna() & code.isna()).astype(bool)
+    return code.where(code.notna(), None), name.where(name.notna(), None), unknown
+
+
+# Nationality: printed name → ISO 3166-1 alpha-2. Keys go through _key (and strip_marks).
+_NATIONALITIES = {
+    "VN": "Việt Nam|Viet Nam|Vietnam|VN",
+    "LA": "Lào|Cộng hòa Dân chủ Nhân dân Lào",
+    "KH": "Campuchia|Cam-pu-chia|Căm-pu-chia",
+    "CN": "Trung Quốc|Trung Hoa",
+    "TW": "Đài Loan",
+    "KR": "Hàn Quốc|Đại Hàn",
+    "JP": "Nhật Bản|Nhật",
+    "TH": "Thái Lan",
+    "US": "Hoa Kỳ|Mỹ|Hợp chủng quốc Hoa Kỳ",
+    "FR": "Pháp|Cộng hòa Pháp",
+    "DE": "Đức|Cộng hòa Liên bang Đức",
+    "GB": "Anh|Vương quốc Anh",
+    "AU": "Úc|Ô-xtrây-li-a|Australia",
+    "CA": "Ca-na-đa|Canada",
+    "RU": "Nga|Liên bang Nga",
+}
+
+
+@lru_cache(maxsize=1)
+def _nationality_table() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for code, names in _NATIONALITIES.items():
+        for name in names.split("|"):
+            table[_key(name)] = code
+            table.setdefault(strip_marks(_key(name)), code)
+    return table
+
+
+def nationality(text: str) -> str | None:
+    key = _key(text)
+    table = _nationality_table()
+    return table.get(key) or table.get(strip_marks(key))
+
+
+def nationality_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(ISO alpha-2 or None, unknown mask)."""
+    code = map_unique(raw, lambda v: nationality(v) or "").replace("", None).astype(object)
+    code = code.where(code.notna(), None)
+    return code, (raw.notna() & code.isna()).astype(bool)
+
+
+# Relationship words (household relationship_to_head codes, reused for a birth's declarant).
+RELATIONSHIPS = {
+    "HEAD": "Chủ hộ|Chủ hộ gia đình",
+    "WIFE": "Vợ",
+    "HUSBAND": "Chồng",
+    "CHILD": "Con|Con đẻ|Con ruột|Con trai|Con gái|Con nuôi",
+    "FATHER": "Bố|Cha|Ba|Bố đẻ|Cha đẻ|Cha ruột",
+    "MOTHER": "Mẹ|Má|Mẹ đẻ|Mẹ ruột",
+    "SIBLING": "Anh|Chị|Em|Anh trai|Chị gái|Em trai|Em gái|Anh ruột|Chị ruột|Em ruột",
+    "GRANDCHILD": "Cháu|Cháu nội|Cháu ngoại",
+    "GRANDPARENT": "Ông|Bà|Ông nội|Bà nội|Ông ngoại|Bà ngoại",
+    "CHILD_IN_LAW": "Con dâu|Con rể",
+    "OTHER": "Khác|Cô|Dì|Chú|Bác|Cậu|Mợ|Thím|Người giám hộ|Người thân",
+}
+
+
+@lru_cache(maxsize=1)
+def _relationship_table() -> dict[str, str]:
+    return {_key(w): code for code, words in RELATIONSHIPS.items() for w in words.split("|")}
+
+
+def relationship(text: str) -> str | None:
+    """Relationship code for a printed word (``Mẹ`` → MOTHER), or None when not recognised."""
+    return _relationship_table().get(_key(text))
+
+
+# Sex: ISO/IEC 5218 (1 male, 2 female, 0 not known).
+_SEX = {"nam": 1, "nữ": 2, "nu": 2, "trai": 1, "gái": 2, "gai": 2,
+        "khôngrõ": 0, "khôngxácđịnh": 0, "khongro": 0, "khongxacdinh": 0}  # fmt: skip
+
+
+def sex(text: str) -> int | None:
+    """1/2/0 for a printed sex, None when not recognised."""
+    key = re.sub(r"^giớitính:?", "", _key(text))
+    return _SEX.get(key, _SEX.get(strip_marks(key)))
+
+
+def sex_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(sex as Int64, unknown mask)."""
+    code = pd.to_numeric(map_unique(raw, lambda v: sex(v)), errors="coerce").astype("Int64")
+    return code, (raw.notna() & code.isna()).astype(bool)
+
+
+def relationship_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(relationship code or None, unknown mask)."""
+    code = map_unique(raw, lambda v: relationship(v) or "").replace("", None).astype(object)
+    code = code.where(code.notna(), None)
+    return code, (raw.notna() & code.isna()).astype(bool)

@@ -1,0 +1,84 @@
+"""Dates as printed → ISO 8601 (NATIONAL_FORMAT.md §1, "date").
+
+Accepted: ``ngày 05 tháng 3 năm 1990``, ``05/03/1990``, ``5-3-1990``, ``05.03.1990``,
+``tháng 3 năm 1990`` / ``03/1990`` (→ ``1990-03``), ``năm 1990`` / ``1990`` (→ ``1990``).
+The first date found wins; a date written out in words after it (``(Mùng năm tháng ba …)``) is
+ignored. Results carry a reason when no value could be given:
+
+* ``unparseable_date`` — no date form found;
+* ``impossible_date`` — day/month out of range (31/02, month 13) or a year before 1800;
+* ``two_digit_year`` — ``05/03/90``: never expanded, the reviewer decides the century.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pandas as pd
+
+from transforms.text import map_unique, repair_unicode
+
+MIN_YEAR = 1800
+
+_SEP = r"\s*[/.\-]\s*"
+_WORDS = re.compile(
+    r"(?:ng[àa]y\s*)?(\d{1,2})\s*,?\s*th[áa]ng\s*(\d{1,2})\s*,?\s*n[ăaǎâ]m\s*(\d{2,4})\b", re.I
+)
+_DMY = re.compile(rf"(?<!\d)(\d{{1,2}}){_SEP}(\d{{1,2}}){_SEP}(\d{{2,4}})(?!\d)")
+_MONTH_WORDS = re.compile(r"th[áa]ng\s*(\d{1,2})\s*,?\s*n[ăaǎâ]m\s*(\d{2,4})\b", re.I)
+_MY = re.compile(rf"(?<!\d)(\d{{1,2}}){_SEP}(\d{{4}})(?!\d)")
+_YEAR_WORDS = re.compile(r"n[ăaǎâ]m\s*(\d{2,4})\b", re.I)
+_YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def _year(text: str) -> int | None:
+    return int(text) if len(text) == 4 else None
+
+
+def parse_date(text: str) -> tuple[str | None, str | None]:
+    """``(iso, None)`` for a date; ``(None, reason)`` when none can be given."""
+    text = repair_unicode(text)
+    for pattern, parts in (
+        (_WORDS, "dmy"),
+        (_DMY, "dmy"),
+        (_MONTH_WORDS, "my"),
+        (_MY, "my"),
+        (_YEAR_WORDS, "y"),
+        (_YEAR, "y"),
+    ):
+        m = pattern.search(text)
+        if not m:
+            continue
+        groups = m.groups()
+        year_text = groups[-1]
+        if len(year_text) != 4:
+            return None, "two_digit_year"
+        year = int(year_text)
+        if year < MIN_YEAR:
+            return None, "impossible_date"
+        if parts == "y":
+            return f"{year:04d}", None
+        month = int(groups[-2])
+        if not 1 <= month <= 12:
+            return None, "impossible_date"
+        if parts == "my":
+            return f"{year:04d}-{month:02d}", None
+        try:
+            return date(year, month, int(groups[0])).isoformat(), None
+        except ValueError:
+            return None, "impossible_date"
+    return None, "unparseable_date"
+
+
+def parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(ISO text or None, reason or None) per row; a null raw value gives (None, None)."""
+    parsed = map_unique(raw, parse_date)
+    iso = parsed.str[0].astype(object).where(parsed.notna(), None)
+    reason = parsed.str[1].astype(object).where(parsed.notna(), None)
+    return iso.where(iso.notna(), None), reason.where(reason.notna(), None)
+
+
+def year_of(iso: pd.Series) -> pd.Series:
+    """The year of an ISO (possibly partial) date as nullable Int64."""
+    return pd.to_numeric(iso.str[:4], errors="coerce").astype("Int64")

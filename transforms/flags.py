@@ -1,0 +1,147 @@
+"""Per-row flags: ``{"field", "reason", "message_vi", "message_en"}`` dicts in a ``flags`` column.
+
+Reasons and their sentences live in one table, ``REASONS``; transforms and expectations both add
+flags through ``FlagCollector`` (rules give a boolean mask; only flagged rows are touched), and
+confidence penalties per reason are in ``CONFIDENCE_FACTOR``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+# reason → (Vietnamese, English)
+REASONS: dict[str, tuple[str, str]] = {
+    "unparseable_date": ("Không đọc được ngày tháng", "The date could not be read"),
+    "impossible_date": ("Ngày tháng không có thật", "The date does not exist"),
+    "two_digit_year": (
+        "Năm chỉ ghi hai chữ số, cần người xác định thế kỷ",
+        "Two-digit year: a person must decide the century",
+    ),
+    "unparseable_number": ("Không đọc được số", "The number could not be read"),
+    "malformed_id": (
+        "Số giấy tờ tùy thân không đủ 9 hoặc 12 chữ số",
+        "The ID number is not 9 or 12 digits",
+    ),
+    "id_ocr_repaired": (
+        "Đã sửa chữ cái bị đọc nhầm trong số định danh (O→0, l→1)",
+        "Letters misread in the ID number were corrected (O→0, l→1)",
+    ),
+    "id_sex_mismatch": (
+        "Chữ số thứ 4 của số định danh không khớp với giới tính",
+        "Digit 4 of the personal ID does not match the sex",
+    ),
+    "id_year_mismatch": (
+        "Chữ số 4-6 của số định danh không khớp với năm sinh",
+        "Digits 4-6 of the personal ID do not match the year of birth",
+    ),
+    "unknown_commune": (
+        "Không xác định được xã, phường từ địa danh",
+        "The commune could not be identified from the place name",
+    ),
+    "unknown_province": (
+        "Không xác định được tỉnh, thành phố từ địa danh",
+        "The province could not be identified from the place name",
+    ),
+    "ambiguous_admin_unit": (
+        "Xã, phường cũ đã được chia cho nhiều đơn vị mới; cần người chọn",
+        "The old commune was split between new communes; a person must choose",
+    ),
+    "unknown_ethnicity": ("Không nhận ra tên dân tộc", "The ethnicity was not recognised"),
+    "unknown_nationality": ("Không nhận ra quốc tịch", "The nationality was not recognised"),
+    "unknown_sex": ("Không nhận ra giới tính", "The sex was not recognised"),
+    "unknown_relationship": ("Không nhận ra quan hệ", "The relationship was not recognised"),
+    # raised by the expectations (validation)
+    "missing_required": ("Thiếu trường bắt buộc", "A required field is missing"),
+    "bad_format": ("Giá trị sai định dạng", "The value has the wrong format"),
+    "value_not_allowed": ("Giá trị không có trong danh mục", "The value is not in the code list"),
+    "date_in_future": ("Ngày tháng ở tương lai", "The date is in the future"),
+    "birth_after_registration": (
+        "Ngày sinh sau ngày đăng ký",
+        "The date of birth is after the registration date",
+    ),
+    "year_out_of_range": ("Năm nằm ngoài khoảng hợp lý", "The year is out of range"),
+    "parent_too_young": (
+        "Năm sinh của cha/mẹ quá gần năm sinh của con",
+        "The parent's birth year is too close to the child's",
+    ),
+    "duplicate_registration": (
+        "Trùng số, quyển số và nơi đăng ký với bản ghi khác trong lô",
+        "Same number, book and registering commune as another record in the batch",
+    ),
+    "audit_sample": (
+        "Được chọn ngẫu nhiên để kiểm tra chất lượng",
+        "Picked at random for a quality audit",
+    ),
+    "low_confidence": ("Độ tin cậy khi đọc thấp", "Low reading confidence"),
+    "name_repaired": (
+        "Dấu của họ tên đã được sửa theo từ điển tên; cần kiểm tra",
+        "Diacritics of the name were repaired from the name lexicon; please check",
+    ),
+}
+
+# How much a flag lowers the confidence of its field (value kept but doubted, or refused → 0).
+CONFIDENCE_FACTOR: dict[str, float] = {
+    "name_repaired": 0.7,
+    "id_ocr_repaired": 0.7,
+    "id_sex_mismatch": 0.5,
+    "id_year_mismatch": 0.5,
+}
+DEFAULT_CONFIDENCE_FACTOR = 0.0  # the rule refused the value: nothing to be confident about
+
+
+def make_flag(field_name: str, reason: str, value: object = None) -> dict[str, str]:
+    vi, en = REASONS.get(reason, (reason, reason))
+    if value is not None and not (pd.api.types.is_scalar(value) and pd.isna(value)):
+        vi, en = f"{vi}: «{value}»", f"{en}: «{value}»"
+    return {"field": field_name, "reason": reason, "message_vi": vi, "message_en": en}
+
+
+@dataclass
+class FlagCollector:
+    """Collects flags for ``n`` rows; ``add`` takes a boolean mask aligned with the rows."""
+
+    n: int
+    _items: list[tuple[np.ndarray, str, str, np.ndarray | None]] = field(default_factory=list)
+
+    def add(
+        self,
+        mask: pd.Series | np.ndarray,
+        field_name: str,
+        reason: str,
+        values: pd.Series | None = None,
+    ) -> None:
+        m = np.asarray(pd.Series(mask).fillna(False).astype(bool))
+        positions = np.flatnonzero(m)
+        if positions.size:
+            vals = None if values is None else np.asarray(values, dtype=object)[positions]
+            self._items.append((positions, field_name, reason, vals))
+
+    def add_reasons(self, reasons: pd.Series, field_name: str, values: pd.Series | None) -> None:
+        """Add one flag per row whose ``reasons`` entry is a reason code (not null)."""
+        r = reasons.astype(object)
+        for reason in pd.unique(r.dropna()):
+            self.add(r.eq(reason), field_name, str(reason), values)
+
+    def to_lists(self, existing: pd.Series | None = None) -> list[list[dict[str, str]]]:
+        out: list[list[dict[str, str]]] = (
+            [list(x) if isinstance(x, list) else [] for x in existing]
+            if existing is not None
+            else [[] for _ in range(self.n)]
+        )
+        for positions, field_name, reason, vals in self._items:
+            for i, pos in enumerate(positions):
+                out[pos].append(make_flag(field_name, reason, None if vals is None else vals[i]))
+        return out
+
+    def confidence_factors(self) -> dict[str, np.ndarray]:
+        """field → per-row multiplier (1.0 where the field has no flag)."""
+        factors: dict[str, np.ndarray] = {}
+        for positions, field_name, reason, _ in self._items:
+            f = factors.setdefault(field_name, np.ones(self.n))
+            f[positions] = np.minimum(
+                f[positions], CONFIDENCE_FACTOR.get(reason, DEFAULT_CONFIDENCE_FACTOR)
+            )
+        return factors

@@ -1,0 +1,134 @@
+"""Person names: clean, repair tone marks Tesseract dropped on capitals, split where certain.
+
+The repair uses a lexicon of Kinh name syllables per role (family / middle / given) with rough
+frequencies, ``data/name_syllables.csv`` (see ``data/README.md``). A word is repaired only when
+
+* the name starts with a known family name (minority and foreign names are never touched),
+* the word, with its marks stripped, matches lexicon entries of its role,
+* the read word has lost its tone mark (shape marks ê, ô, ơ, ư, ă, â, đ kept, or every mark lost)
+  or has hỏi where the entry has ngã or the reverse — a read word with another tone is never
+  changed (``HƯỜNG`` is not ``HƯƠNG``) — and
+* the best entry is at least ``settings.name_repair_min_ratio`` times as frequent as both the read
+  form and the next consistent entry.
+
+So ``NGUYÊN`` as a family name becomes ``NGUYỄN`` and ``HÔNG`` as a given name becomes ``HỒNG``,
+but ``NGUYÊN`` as a given name stays, and ``HOÀNG``/``HUỲNH`` or ``VŨ``/``VÕ`` are never merged
+(their stripped forms differ). Every repair is reported so the caller keeps the raw text, lowers
+the confidence and flags ``name_repaired``.
+"""
+
+from __future__ import annotations
+
+import csv
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+from sohoa.national_format import KINH_FAMILY_NAMES
+from sohoa.settings import get_settings
+from transforms.text import clean_name, map_unique, split_kinh_name, strip_marks, strip_tones
+
+ROLES = ("family", "middle", "given")
+_HOOK, _TILDE = "\u0309", "\u0303"
+_TONES = "\u0300\u0301\u0303\u0309\u0323"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    weight: dict[tuple[str, str], float]  # (role, syllable) → weight
+    by_key: dict[tuple[str, str], tuple[tuple[str, float], ...]]  # (role, stripped) → entries
+
+    def weight_of(self, role: str, syllable: str) -> float:
+        return self.weight.get((role, syllable), 0.0)
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The packaged syllable lexicon, loaded once."""
+    weight: dict[tuple[str, str], float] = {}
+    by_key: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
+    text = resources.files("transforms.data").joinpath("name_syllables.csv").read_text("utf-8")
+    for row in csv.DictReader(line for line in text.splitlines() if not line.startswith("#")):
+        role, syllable, w = row["role"], row["syllable"], float(row["weight"])
+        weight[(role, syllable)] = w
+        by_key[(role, strip_marks(syllable))].append((syllable, w))
+    frozen = {k: tuple(sorted(v, key=lambda e: -e[1])) for k, v in by_key.items()}
+    return Lexicon(weight=weight, by_key=frozen)
+
+
+def _tone(word: str) -> str | None:
+    marks = [c for c in unicodedata.normalize("NFD", word) if c in _TONES]
+    return marks[0] if marks else None
+
+
+def _consistent(read: str, candidate: str) -> bool:
+    """The candidate could have been read as ``read`` by Tesseract: its tone mark dropped (shape
+    marks kept, or every mark dropped), or hỏi and ngã swapped."""
+    read_tone = _tone(read)
+    if read_tone is None:
+        return strip_tones(read) in (strip_tones(candidate), strip_marks(read))
+    return strip_tones(read) == strip_tones(candidate) and {read_tone, _tone(candidate)} == {
+        _HOOK,
+        _TILDE,
+    }
+
+
+def repair_word(word: str, role: str, lexicon: Lexicon, min_ratio: float) -> str:
+    """The repaired word, or the word itself when no repair is certain enough."""
+    entries = lexicon.by_key.get((role, strip_marks(word)))
+    if not entries:
+        return word
+    consistent = [(s, w) for s, w in entries if _consistent(word, s)]
+    if role == "family":  # a family name is only ever repaired into a known Kinh family name
+        consistent = [(s, w) for s, w in consistent if s in KINH_FAMILY_NAMES]
+    if not consistent or consistent[0][0] == word:
+        return word
+    best, best_w = consistent[0]
+    rivals = [w for s, w in consistent[1:] if s != word]
+    read_w = max(lexicon.weight_of(r, word) * (1.0 if r == role else 0.1) for r in ROLES)
+    if best_w > 0 and best_w >= min_ratio * max([read_w, *rivals[:1]]):
+        return best
+    return word
+
+
+def repair_name(name: str, lexicon: Lexicon, min_ratio: float) -> str:
+    """Repair each word of an upper-case NFC name by its role (first family, last given).
+
+    Only names whose first word is (or repairs into) a Kinh family name are touched; a middle
+    word that is itself a family name (the mother's, ``TRẦN LÊ MINH KHOA``) is kept.
+    """
+    words = name.split(" ")
+    if len(words) < 2 or any(not w.isalpha() for w in words):
+        return name  # apostrophes, digits, hyphens: a minority or foreign name, or noise
+    family = repair_word(words[0], "family", lexicon, min_ratio)
+    if family not in KINH_FAMILY_NAMES:
+        return name  # not a Kinh-style name: kept as written
+    middles = [
+        w if w in KINH_FAMILY_NAMES else repair_word(w, "middle", lexicon, min_ratio)
+        for w in words[1:-1]
+    ]
+    given = repair_word(words[-1], "given", lexicon, min_ratio)
+    return " ".join([family, *middles, given])
+
+
+@dataclass
+class NameResult:
+    full_name: pd.Series
+    family_name: pd.Series
+    given_name: pd.Series
+    repaired: pd.Series  # bool: a word was changed by the lexicon
+
+
+def normalise_names(raw: pd.Series) -> NameResult:
+    """Clean, upper-case and repair a column of names; split family/given where certain."""
+    cleaned = clean_name(raw)
+    lexicon = load_lexicon()
+    ratio = get_settings().name_repair_min_ratio
+    repaired_text = map_unique(cleaned, lambda v: repair_name(v, lexicon, ratio))
+    repaired = (repaired_text != cleaned) & cleaned.notna()
+    family, given = split_kinh_name(repaired_text, KINH_FAMILY_NAMES)
+    return NameResult(repaired_text, family, given, repaired.fillna(False).astype(bool))

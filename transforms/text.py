@@ -1,0 +1,142 @@
+"""Unicode repair and white-space folding for Vietnamese text (NATIONAL_FORMAT.md §1, "text").
+
+Every function here takes and returns a pandas Series and works once per unique value (a cache
+keyed by the text), because OCR batches repeat the same strings (place names, authorities, "Kinh",
+"Việt Nam") many times over.
+
+Repairs, in order:
+
+1. legacy 8-bit encodings read as Latin-1 (TCVN3/ABC ``B¶o Th¾ng``, VNI ``Nguyeãn``) are decoded,
+   but only when the text holds characters that never occur in Vietnamese Unicode;
+2. Ð (U+00D0, Icelandic eth) and ð become Đ (U+0110) and đ — Tesseract and some fonts mix them up;
+3. combining marks are put in the order that composes (shape mark — circumflex, breve, horn —
+   before the tone mark), then NFC: ``e`` + acute + circumflex becomes ``ế``;
+4. white space (including no-break space) is folded to one space and trimmed.
+
+Apostrophes are kept as written: U+2019 in ``B’Lao`` stays U+2019, ``K' BRỒNG`` keeps its ASCII
+apostrophe and its space (minority names are kept as printed).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+import pandas as pd
+
+# --- legacy encodings -------------------------------------------------------------------------
+
+# TCVN 5712:1993 (VN1/VN3, the "ABC" fonts .VnTime/.VnTimeH) bytes 0xA0..0xFF, as glibc's iconv
+# decodes them (`iconv -f TCVN5712-1`). Text typed in those fonts reaches us as the Latin-1
+# characters with the same code points. Bytes 0xB0..0xB4 are combining tone marks in VN1.
+_TCVN3_HIGH = (
+    "\u00a0ĂÂÊÔƠƯĐăâêôơưđẰ\u0300\u0309\u0303\u0301\u0323àảãáạẲằẳẵắẴẮẦẨẪẤỀặầẩẫấậèỂẻẽéẹềểễếệìỉỄẾỒ"
+    "ĩíịòỔỏõóọồổỗốộờởỡớợùỖủũúụừửữứựỳỷỹýỵỐ"
+)
+assert len(_TCVN3_HIGH) == 96
+_TCVN3_TABLE = {0xA0 + i: ch for i, ch in enumerate(_TCVN3_HIGH)}
+# A character in 0xA1..0xBF (¡ ¢ … ¿) never occurs in Vietnamese Unicode text, but every TCVN3
+# word with ă â ê ô ơ ư đ or a tone on a/ă lands there.
+_TCVN3_MARKERS = frozenset(chr(c) for c in range(0xA1, 0xC0))
+
+# VNI-Windows: a base letter followed by a mark character (Nguyeãn = Nguyễn, Vieät = Việt);
+# ơ ư đ and the i-vowels are single characters of their own.
+_CIRC, _BREVE = "\u0302", "\u0306"
+_ACUTE, _GRAVE, _HOOK, _TILDE, _DOT = "\u0301", "\u0300", "\u0309", "\u0303", "\u0323"
+_VNI_MARKS = {
+    "ù": _ACUTE, "ø": _GRAVE, "û": _HOOK, "õ": _TILDE, "ï": _DOT,
+    "â": _CIRC, "á": _CIRC + _ACUTE, "à": _CIRC + _GRAVE, "å": _CIRC + _HOOK,
+    "ã": _CIRC + _TILDE, "ä": _CIRC + _DOT,
+    "ê": _BREVE, "é": _BREVE + _ACUTE, "è": _BREVE + _GRAVE, "ú": _BREVE + _HOOK,
+    "ü": _BREVE + _TILDE, "ë": _BREVE + _DOT,
+}  # fmt: skip
+_VNI_LETTERS = {
+    "ô": "ơ", "ö": "ư", "ñ": "đ", "í": "í", "ì": "ì", "æ": "ỉ", "ó": "ĩ", "ò": "ị",
+}  # fmt: skip
+_VNI_TABLE: dict[int, str] = {}
+for _k, _v in _VNI_MARKS.items():
+    _VNI_TABLE[ord(_k)] = _v
+    _VNI_TABLE[ord(_k.upper())] = _v
+for _k, _v in _VNI_LETTERS.items():
+    _VNI_TABLE[ord(_k)] = _v
+    _VNI_TABLE[ord(_k.upper())] = _v.upper()
+# Characters VNI uses that are not Vietnamese letters at all: their presence marks VNI text.
+_VNI_MARKERS = frozenset("øûïöñäåëüæ" + "øûïöñäåëüæ".upper())
+
+# --- Unicode repair ---------------------------------------------------------------------------
+
+_SHAPE_MARKS = "\u0302\u0306\u031b"  # circumflex, breve, horn
+_TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+_TONE_BEFORE_SHAPE = re.compile(f"([{_TONE_MARKS}]+)([{_SHAPE_MARKS}])")
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u0189": "\u0110"})
+_SPACE = re.compile(r"\s+")
+
+
+def decode_legacy(text: str) -> str:
+    """Decode TCVN3 or VNI text that reached us as Latin-1 characters; else return it unchanged."""
+    if not text or max(text) > "\u00ff":
+        return text  # holds real Vietnamese Unicode (or is empty): not legacy
+    chars = set(text)
+    if chars & _TCVN3_MARKERS:
+        return text.translate(_TCVN3_TABLE)
+    if chars & _VNI_MARKERS:
+        return unicodedata.normalize("NFC", text.translate(_VNI_TABLE))
+    return text
+
+
+def repair_unicode(text: str) -> str:
+    """One string: legacy decoding, Ð→Đ, mark order, NFC, white space folded."""
+    text = decode_legacy(text).translate(_LOOKALIKES)
+    text = unicodedata.normalize("NFD", text)
+    text = _TONE_BEFORE_SHAPE.sub(r"\2\1", text)
+    text = unicodedata.normalize("NFC", text)
+    return _SPACE.sub(" ", text).strip()
+
+
+def map_unique(s: pd.Series, func: Callable[[str], object]) -> pd.Series:
+    """Apply ``func`` once per unique non-null value of ``s``; nulls stay null (None)."""
+    values = s.dropna().unique()
+    cache = {v: func(v) for v in values}
+    out = s.map(cache).astype(object)
+    return out.where(s.notna() & out.notna(), None)
+
+
+def clean_text(s: pd.Series) -> pd.Series:
+    """Repaired, folded text; empty strings become None (an empty field is an unread field)."""
+    out = map_unique(s.astype(object), lambda v: repair_unicode(str(v)) or None)
+    return out
+
+
+def clean_name(s: pd.Series) -> pd.Series:
+    """A person's name: repaired text in upper case (NFC is kept: upper() does not decompose)."""
+    return clean_text(s).str.upper().astype(object).where(lambda x: x.notna(), None)
+
+
+def strip_marks(text: str) -> str:
+    """Letters without any diacritic (tone or shape), Đ→D: the key used for fuzzy look-ups."""
+    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def strip_tones(text: str) -> str:
+    """Letters with their shape marks (â ă ê ô ơ ư đ) kept and tone marks removed."""
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(c for c in decomposed if c not in _TONE_MARKS)
+    return unicodedata.normalize("NFC", kept)
+
+
+def split_kinh_name(
+    full_name: pd.Series, family_names: frozenset[str]
+) -> tuple[pd.Series, pd.Series]:
+    """(family, given) where the split is certain: ≥ 2 words and the first is a known family name.
+
+    Anything else (minority names with K', Ka, Y, H' prefixes, foreign names, one word) gives
+    None for both: the full string stays the only truth.
+    """
+    words = full_name.str.split(" ")
+    first = words.str[0]
+    certain = full_name.notna() & (words.str.len() >= 2) & first.isin(family_names)
+    family = first.where(certain, None).astype(object)
+    given = words.str[-1].where(certain, None).astype(object)
+    return family, given
