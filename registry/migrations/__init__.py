@@ -1,0 +1,1 @@
+"""Alembic migrations of the national-format database (see registry.db)."""
