@@ -1,0 +1,129 @@
+"""Decide a page's record type from its text: printed titles plus label evidence, fuzzily.
+
+A declared type (what the clerk said) is a hint that breaks near ties, not the truth: a page
+whose text clearly says another type is classified as that type.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from ocr.text import fold_alnum
+
+log = logging.getLogger(__name__)
+
+# Titles as printed (upper case on the forms); matched folded, so lost tone marks do not matter.
+TITLES: dict[str, tuple[str, ...]] = {
+    "birth_registration": ("GIẤY KHAI SINH", "TRÍCH LỤC KHAI SINH", "BẢN SAO GIẤY KHAI SINH"),
+    "marriage_registration": ("GIẤY CHỨNG NHẬN KẾT HÔN", "TRÍCH LỤC KẾT HÔN"),
+    "death_registration": ("TRÍCH LỤC KHAI TỬ", "GIẤY CHỨNG TỬ", "GIẤY KHAI TỬ"),
+    "household_registration": ("SỔ HỘ KHẨU",),
+    "land_certificate": (
+        "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT",
+        "QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN KHÁC GẮN LIỀN VỚI ĐẤT",
+    ),
+}
+
+# Labels that only (or mostly) one record type prints.
+EVIDENCE: dict[str, tuple[str, ...]] = {
+    "birth_registration": (
+        "tên người mẹ",
+        "tên người cha",
+        "Nơi đăng ký khai sinh",
+        "Người đi khai sinh",
+        "Quan hệ với người được khai sinh",
+        "Quê quán",
+    ),
+    "marriage_registration": (
+        "Họ, chữ đệm, tên chồng",
+        "Họ, chữ đệm, tên vợ",
+        "đăng ký kết hôn",
+        "Thông tin về chồng",
+    ),
+    "death_registration": (
+        "Đã chết vào lúc",
+        "Nơi chết",
+        "Nguyên nhân chết",
+        "khai tử",
+        "Nơi cư trú cuối cùng",
+    ),
+    "household_registration": ("Quan hệ với chủ hộ", "Chủ hộ", "Số sổ", "Nơi thường trú"),
+    "land_certificate": (
+        "Thửa đất số",
+        "Tờ bản đồ số",
+        "Diện tích",
+        "Mục đích sử dụng",
+        "Thời hạn sử dụng",
+        "Nguồn gốc sử dụng",
+        "Số vào sổ cấp GCN",
+    ),
+}
+
+TITLE_WEIGHT = 0.65
+EVIDENCE_WEIGHT = 0.35
+MIN_SCORE = 0.5
+MIN_MARGIN = 0.12
+DECLARED_BONUS = 0.08
+
+
+@dataclass(frozen=True)
+class Classification:
+    doc_type: str | None  # None when unsure
+    score: float
+    scores: dict[str, float] = field(default_factory=dict)
+    declared_type: str | None = None
+
+    @property
+    def disagrees_with_declared(self) -> bool:
+        return bool(self.declared_type and self.doc_type and self.doc_type != self.declared_type)
+
+
+def _best_line_match(phrase: str, lines: list[str]) -> float:
+    """Best fuzzy match (0..1) of a folded phrase against any line (partial: line may be longer)."""
+    target = fold_alnum(phrase)
+    best = 0.0
+    for line in lines:
+        if len(line) < len(target) * 0.6:
+            score = fuzz.ratio(target, line)
+        else:
+            score = fuzz.partial_ratio(target, line)
+        best = max(best, score)
+    return best / 100.0
+
+
+def _title_score(phrase: str, lines: list[str]) -> float:
+    """Title match: a title is a line of its own, so penalise lines much longer than it."""
+    target = fold_alnum(phrase)
+    best = 0.0
+    for line in lines:
+        if not line:
+            continue
+        score = fuzz.partial_ratio(target, line) / 100.0
+        extra = max(0, len(line) - len(target) - 4)
+        score *= 1.0 - min(0.3, extra / max(40, 2 * len(target)))
+        best = max(best, score)
+    return best
+
+
+def classify_text(text: str, declared_type: str | None = None) -> Classification:
+    """Record type of a page from its OCR text; ``doc_type`` is None when unsure."""
+    lines = [fold_alnum(line) for line in text.splitlines()]
+    lines = [line for line in lines if len(line) >= 3]
+    scores: dict[str, float] = {}
+    for doc_type, titles in TITLES.items():
+        title = max(_title_score(t, lines) for t in titles)
+        title = max(0.0, (title - 0.6) / 0.4)  # below 60 % similarity counts as no title
+        hits = [_best_line_match(e, lines) for e in EVIDENCE[doc_type]]
+        evidence = sum(1.0 for h in hits if h >= 0.85) / len(hits)
+        scores[doc_type] = TITLE_WEIGHT * title + EVIDENCE_WEIGHT * evidence
+    if declared_type in scores:
+        scores[declared_type] += DECLARED_BONUS
+    ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
+    (best, best_score), (_, second_score) = ranked[0], ranked[1]
+    if best_score < MIN_SCORE or best_score - second_score < MIN_MARGIN:
+        log.info("page type unsure: %s", ", ".join(f"{k} {v:.2f}" for k, v in ranked[:3]))
+        return Classification(None, best_score, scores, declared_type)
+    return Classification(best, min(1.0, best_score), scores, declared_type)

@@ -1,0 +1,396 @@
+"""Page cleanup before OCR: each step is a plain function image → image with its own parameters.
+
+``clean_page`` is the one orchestrator; it reads top to bottom as the list of steps, each of
+which can be switched off, and writes every intermediate image when ``debug_dir`` is given.
+The input image is never modified.
+
+What each step measurably does on the generator pages is recorded in ``ocr/README.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+Image = np.ndarray
+Step = Callable[[Image], Image]
+
+
+# --------------------------------------------------------------------------- colour and gray
+
+
+def suppress_colour_ink(image: Image, min_saturation: int = 60) -> Image:
+    """Gray page where red/magenta ink (seals, red stamps) turns light and black text stays black.
+
+    Takes the red channel (where red ink is light and black or blue ink stays dark) for pixels
+    whose hue is red and saturated, and ordinary luminance elsewhere, so a red seal over black
+    text keeps the text. Gray input is returned unchanged.
+    """
+    if image.ndim == 2:
+        return image
+    bgr = image[:, :, :3]
+    luminance = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    b = bgr[:, :, 0].astype(np.int16)
+    g = bgr[:, :, 1].astype(np.int16)
+    r = bgr[:, :, 2].astype(np.int16)
+    # red-ish: red clearly above both green and blue (covers red, orange-red, magenta seals)
+    reddish = (r - np.maximum(g, b)) > min_saturation // 2
+    out = luminance.copy()
+    out[reddish] = bgr[:, :, 2][reddish]
+    return out
+
+
+def to_gray(image: Image) -> Image:
+    """Plain luminance (no-op on gray input)."""
+    if image.ndim == 2:
+        return image
+    return cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
+
+
+# --------------------------------------------------------------------------- geometry
+
+
+def _ink_mask(gray: Image, max_side: int) -> tuple[Image, float]:
+    """Binary ink mask (ink = 255) of a downscaled copy, and the scale used."""
+    h, w = gray.shape[:2]
+    scale = min(1.0, max_side / max(h, w))
+    small = (
+        gray
+        if scale == 1.0
+        else cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    )
+    _, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    return mask, scale
+
+
+def rotate_quarter(image: Image, degrees_clockwise: int) -> Image:
+    """Rotate by a multiple of 90° clockwise (lossless)."""
+    turns = (degrees_clockwise // 90) % 4
+    if turns == 0:
+        return image
+    codes = {1: cv2.ROTATE_90_CLOCKWISE, 2: cv2.ROTATE_180, 3: cv2.ROTATE_90_COUNTERCLOCKWISE}
+    return cv2.rotate(image, codes[turns])
+
+
+def fix_orientation(image: Image, min_confidence: float = 2.0, max_side: int = 1600) -> Image:
+    """Turn a page upright (0/90/180/270) using Tesseract's OSD on a downscaled copy.
+
+    Unknown orientation (too little text) or low confidence leaves the page as it is.
+    """
+    from ocr import tesseract  # the only module that runs Tesseract
+
+    h, w = image.shape[:2]
+    scale = min(1.0, max_side / max(h, w))
+    small = (
+        image
+        if scale == 1.0
+        else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    )
+    found = tesseract.detect_orientation(small, dpi=max(70, int(300 * scale)))
+    if found.rotate is None or found.rotate == 0 or found.confidence < min_confidence:
+        return image
+    log.info("page rotated by %d° (OSD confidence %.1f)", found.rotate, found.confidence)
+    return rotate_quarter(image, found.rotate)
+
+
+def estimate_skew(gray: Image, max_angle: float = 10.0, max_side: int = 1400) -> float:
+    """Skew angle in degrees (positive = text rises to the right) by projection profile.
+
+    Projects the ink pixels onto the vertical axis for candidate angles (coarse, then fine) and
+    keeps the angle whose row profile is sharpest (largest sum of squared differences).
+    """
+    mask, _ = _ink_mask(gray, max_side)
+    ys, xs = np.nonzero(mask)
+    if len(xs) < 200:
+        return 0.0
+    if len(xs) > 300_000:  # subsample for speed; the profile keeps its shape
+        pick = np.random.default_rng(0).choice(len(xs), 300_000, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    xs = xs.astype(np.float32) - mask.shape[1] / 2
+    ys = ys.astype(np.float32)
+    height = mask.shape[0]
+
+    def sharpness(angle: float) -> float:
+        t = np.deg2rad(angle)
+        proj = ys * np.cos(t) + xs * np.sin(t)
+        bins = np.clip(proj.astype(np.int32) + height // 2, 0, 2 * height)
+        hist = np.bincount(bins, minlength=2 * height + 1).astype(np.float64)
+        return float(np.sum(np.diff(hist) ** 2))
+
+    coarse = np.arange(-max_angle, max_angle + 1e-9, 0.5)
+    best = max(coarse, key=sharpness)
+    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)
+    best = max(fine, key=sharpness)
+    return float(best)
+
+
+def deskew(image: Image, max_angle: float = 10.0, min_angle: float = 0.1) -> Image:
+    """Rotate the page so text lines are horizontal (residual well under 0.3°)."""
+    gray = to_gray(image)
+    angle = estimate_skew(gray, max_angle=max_angle)
+    if abs(angle) < min_angle:
+        return image
+    h, w = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+    border = 255 if image.ndim == 2 else (255, 255, 255)
+    log.debug("deskew by %.2f°", angle)
+    return cv2.warpAffine(
+        image,
+        matrix,
+        (w, h),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=border,
+    )
+
+
+# --------------------------------------------------------------------------- tone
+
+
+def flatten_illumination(
+    gray: Image, kernel_frac: float = 1 / 40, work_scale: float = 0.25
+) -> Image:
+    """Divide by an estimate of the paper's brightness (shadows, yellowed or uneven scans).
+
+    The background is a large morphological closing (text removed) on a downscaled copy,
+    smoothed and scaled back; the page is divided by it so paper becomes white.
+    """
+    gray = to_gray(gray)
+    h, w = gray.shape
+    small = cv2.resize(gray, None, fx=work_scale, fy=work_scale, interpolation=cv2.INTER_AREA)
+    k = max(3, int(max(h, w) * work_scale * kernel_frac) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, kernel)
+    background = cv2.blur(background, (k, k))
+    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
+    out = cv2.divide(gray, background, scale=255)
+    return out
+
+
+def stretch_contrast(gray: Image, low_pct: float = 0.5, high_pct: float = 99.5) -> Image:
+    """Stretch gray levels so faint ink gets darker (cheap, percentile based)."""
+    gray = to_gray(gray)
+    lo, hi = np.percentile(gray[::4, ::4], (low_pct, high_pct))
+    if hi - lo < 10:
+        return gray
+    lut = np.clip((np.arange(256) - lo) * 255.0 / (hi - lo), 0, 255).astype(np.uint8)
+    return cv2.LUT(gray, lut)
+
+
+def binarise(gray: Image, block_size: int = 41, c: int = 15) -> Image:
+    """Adaptive (local mean) threshold: ink black, paper white."""
+    gray = to_gray(gray)
+    return cv2.adaptiveThreshold(
+        gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, block_size | 1, c
+    )
+
+
+# --------------------------------------------------------------------------- form furniture
+
+
+def remove_specks(gray: Image, ink_threshold: int = 150, reach: float = 2.0) -> Image:
+    """Erase isolated specks (photocopy dust, salt noise) far from any letter.
+
+    A speck is a blob no bigger than a dot whose surroundings (``reach`` × text height) hold no
+    letter-sized blob; a diacritic sits right above or below its letter and is kept.
+    """
+    gray = to_gray(gray)
+    ink = (gray < ink_threshold).astype(np.uint8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return gray
+    hs = stats[:, cv2.CC_STAT_HEIGHT]
+    ws = stats[:, cv2.CC_STAT_WIDTH]
+    letters = hs[1:][(hs[1:] >= 8) & (hs[1:] <= 200)]
+    text_h = float(np.median(letters)) if len(letters) else 30.0
+    max_speck = max(2.0, 0.3 * text_h)
+    small = (hs <= max_speck) & (ws <= max_speck)
+    small[0] = False
+    big_mask = (~small[labels] & (labels > 0)).astype(np.uint8)
+    k = max(3, int(reach * text_h) | 1)
+    # a square neighbourhood: as good as a disc here and 30× faster (separable)
+    near_big = cv2.dilate(big_mask, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    lonely = small[labels] & (near_big == 0)
+    out = gray.copy()
+    out[lonely] = 255
+    return out
+
+
+def remove_leader_dots(gray: Image, min_run: int = 4, ink_threshold: int = 160) -> Image:
+    """Erase dotted leader lines (``.......``) between labels and values.
+
+    A leader is a run of at least ``min_run`` small, roughly square blobs of similar size on one
+    baseline, evenly spaced; isolated dots (the dot of a dấu nặng under a vowel, an i's dot, a
+    full stop) are left alone. Erased pixels become paper white.
+    """
+    gray = to_gray(gray)
+    ink = (gray < ink_threshold).astype(np.uint8)
+    n, _, stats, centroids = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if n <= 1:
+        return gray
+    ws, hs, areas = (
+        stats[:, cv2.CC_STAT_WIDTH],
+        stats[:, cv2.CC_STAT_HEIGHT],
+        stats[:, cv2.CC_STAT_AREA],
+    )
+    # dot size: estimate from the page's own text height (median blob height of letters)
+    letters = hs[(hs >= 8) & (hs <= 200)]
+    text_h = float(np.median(letters)) if len(letters) else 30.0
+    max_dot = max(3.0, 0.35 * text_h)
+    small = (
+        (ws <= max_dot)
+        & (hs <= max_dot)
+        & (ws >= 1)
+        & (hs >= 1)
+        & (np.maximum(ws, hs) <= 2.5 * np.minimum(ws, hs))
+        & (areas >= 2)
+    )
+    small[0] = False
+    idx = np.nonzero(small)[0]
+    if len(idx) < min_run:
+        return gray
+    cy = centroids[idx, 1]
+    cx = centroids[idx, 0]
+    # group dots into rows by centre y, then into evenly spaced runs along x
+    order = np.lexsort((cx, np.round(cy / max(2.0, max_dot / 2))))
+    out = gray.copy()
+    run: list[int] = []
+
+    def flush(run: list[int]) -> None:
+        if len(run) >= min_run:
+            for j in run:
+                x, y, w, h = stats[j, :4]
+                out[max(0, y - 1) : y + h + 1, max(0, x - 1) : x + w + 1] = 255
+
+    prev = None
+    for k in order:
+        j = idx[k]
+        if prev is not None:
+            pj = idx[prev]
+            gap = centroids[j, 0] - centroids[pj, 0]
+            same_row = abs(centroids[j, 1] - centroids[pj, 1]) <= max(2.0, 0.3 * max_dot)
+            if same_row and 0 < gap <= 4.0 * max_dot:
+                run.append(j)
+                prev = k
+                continue
+            flush(run)
+        run = [j]
+        prev = k
+    flush(run)
+    return out
+
+
+def remove_rules(gray: Image, min_length_frac: float = 0.08, ink_threshold: int = 160) -> Image:
+    """Erase long horizontal and vertical ruled lines (table borders, underlines)."""
+    gray = to_gray(gray)
+    h, w = gray.shape
+    ink = (gray < ink_threshold).astype(np.uint8) * 255
+    out = gray.copy()
+    kx = max(20, int(w * min_length_frac))
+    horiz = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, 1))
+    )
+    ky = max(20, int(h * min_length_frac / 2))
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, ky)))
+    lines = cv2.dilate(cv2.bitwise_or(horiz, vert), np.ones((3, 3), np.uint8))
+    out[lines > 0] = 255
+    return out
+
+
+def upscale(gray: Image, factor: float = 1.5) -> Image:
+    """Enlarge the page (Tesseract reads best with an x-height of about 20-30 px)."""
+    if factor == 1.0:
+        return gray
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+
+
+# --------------------------------------------------------------------------- orchestrator
+
+
+@dataclass(frozen=True)
+class CleanupSteps:
+    """Which steps ``clean_page`` runs. The defaults are what measurably helped (README)."""
+
+    suppress_colour_ink: bool = True
+    flatten_illumination: bool = True
+    # OSD costs 1-2.5 s a page (as much as the OCR): the pipeline runs it only for pages that
+    # read badly, then OCRs again (see ocr.pipeline.ocr_page)
+    fix_orientation: bool = False
+    deskew: bool = True
+    remove_specks: bool = True
+    remove_leader_dots: bool = True
+    remove_rules: bool = False
+    binarise: bool = False
+    upscale_factor: float = 1.0
+    extra: Sequence[tuple[str, Step]] = field(default_factory=tuple)
+
+
+DEFAULT_STEPS = CleanupSteps()
+NO_STEPS = CleanupSteps(
+    suppress_colour_ink=False,
+    fix_orientation=False,
+    deskew=False,
+    flatten_illumination=False,
+    remove_leader_dots=False,
+)
+
+
+def clean_page(
+    image: Image,
+    steps: CleanupSteps = DEFAULT_STEPS,
+    debug_dir: str | Path | None = None,
+    page: int = 1,
+) -> Image:
+    """Run the cleanup steps in order and return a gray page ready for OCR."""
+    trace = _Trace(debug_dir, page)
+    img = trace("00_input", image)
+    img = trace("01_colour", suppress_colour_ink(img)) if steps.suppress_colour_ink else img
+    img = trace("02_gray", to_gray(img))
+    img = trace("03_flatten", flatten_illumination(img)) if steps.flatten_illumination else img
+    img = trace("04_orientation", fix_orientation(img)) if steps.fix_orientation else img
+    img = trace("05_deskew", deskew(img)) if steps.deskew else img
+    img = trace("05_specks", remove_specks(img)) if steps.remove_specks else img
+    img = trace("06_leaders", remove_leader_dots(img)) if steps.remove_leader_dots else img
+    img = trace("07_rules", remove_rules(img)) if steps.remove_rules else img
+    img = trace("08_binarise", binarise(img)) if steps.binarise else img
+    if steps.upscale_factor != 1.0:
+        img = trace("09_upscale", upscale(img, steps.upscale_factor))
+    for name, step in steps.extra:
+        img = trace(f"10_{name}", step(img))
+    trace.done()
+    return img
+
+
+class _Trace:
+    """Times each step and, with a debug folder, writes its image as ``p{page}_{step}.png``."""
+
+    def __init__(self, debug_dir: str | Path | None, page: int) -> None:
+        self.dir = Path(debug_dir) if debug_dir else None
+        if self.dir:
+            self.dir.mkdir(parents=True, exist_ok=True)
+        self.page = page
+        self.t = time.perf_counter()
+        self.times: dict[str, float] = {}
+
+    def __call__(self, name: str, image: Image) -> Image:
+        now = time.perf_counter()
+        self.times[name] = now - self.t
+        self.t = now
+        if self.dir is not None:
+            cv2.imwrite(str(self.dir / f"p{self.page:03d}_{name}.png"), image)
+        return image
+
+    def done(self) -> None:
+        log.debug(
+            "cleanup page %d: %s",
+            self.page,
+            ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in self.times.items()),
+        )

@@ -1,0 +1,522 @@
+"""Field extraction by printed labels: the form-independent machinery.
+
+A form (``ocr/forms/*.py``) declares its labels, the labels that open a section (the mother's
+block starts at ``Họ, chữ đệm, tên người mẹ``), and which (label, section) pair feeds which field.
+This module finds labels in OCR words by fuzzy matching of folded text (tolerant of lost tone
+marks and OCR slips in the labels themselves), assigns each found label to its section — by the
+nearest section opener above it and, when openers share a row (a two-column mother | father
+table), by column — and reads the value as the words after the label up to the next label on the
+same row (``Giới tính: Nam  Dân tộc: Kinh  Quốc tịch: Việt Nam``), with optional continuation
+rows for values that wrap. Nothing here depends on pixel positions of a particular layout, fonts
+or the generator: only on labels, reading order and the form's structure.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from ocr.text import fold_alnum, nfc, repair_chars, strip_leaders
+from sohoa.types import Box, FieldReading, PageExtraction, Word
+
+log = logging.getLogger(__name__)
+
+
+# --------------------------------------------------------------------------- form declarations
+
+NO_COLON_MIN_SCORE = 0.9
+
+
+@dataclass(frozen=True)
+class Label:
+    """A printed label and its variants (matched folded: case and diacritics do not matter)."""
+
+    key: str
+    variants: tuple[str, ...]
+    min_score: float = 0.82  # similarity 0..1 required, for the folded label text
+    needs_colon: bool = False  # short labels (``Số:``) only count when a colon follows
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of the form opened by a label (its own value is usually a field too).
+
+    ``column`` names the label that heads this section's column in a table whose rows are
+    labelled on the left (``| Họ và tên | <mother> | <father> |`` under ``| | Mẹ | Cha |``).
+    """
+
+    name: str
+    opener: str  # Label.key
+    column: str | None = None  # Label.key of the column header, for tables
+
+
+@dataclass(frozen=True)
+class FieldRule:
+    """Field ``field`` is the value after label ``label`` found in section ``section``."""
+
+    field: str
+    label: str
+    section: str | None = None  # None: wherever the label is
+    multiline: bool = False  # value may wrap onto following rows
+    pattern: re.Pattern[str] | None = None  # the value must contain this (cuts it to the match)
+    post: Callable[[str], str] | None = None  # clean-up of the printed text (still raw)
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    doc_type: str
+    fields: tuple[str, ...]
+    labels: tuple[Label, ...]
+    sections: tuple[Section, ...]
+    rules: tuple[FieldRule, ...]
+    first_section: str = "main"
+    fallbacks: tuple[Callable[[list[Row], dict[str, FieldReading]], None], ...] = ()
+
+
+# --------------------------------------------------------------------------- rows and hits
+
+
+@dataclass
+class Row:
+    """One visual line of words, left to right."""
+
+    words: list[Word]
+
+    @property
+    def top(self) -> int:
+        return min(w.box[1] for w in self.words)
+
+    @property
+    def bottom(self) -> int:
+        return max(w.box[1] + w.box[3] for w in self.words)
+
+    @property
+    def height(self) -> int:
+        hs = sorted(w.box[3] for w in self.words)
+        return hs[len(hs) // 2]
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+
+@dataclass(frozen=True)
+class Hit:
+    label: Label
+    row: int
+    start: int  # first word index of the label in the row
+    end: int  # one past the last label word
+    score: float
+    x: int  # left of the label
+    text: str
+    section: str = ""
+
+
+def split_words(words: Sequence[Word]) -> list[Word]:
+    """Split words glued by a colon or leader (``tên:NGUYỄN``, ``Nam.....Dân``) into two."""
+    out: list[Word] = []
+    glue = re.compile(r"(?<=[^\s.:…_])([:.…_]{1,}[.…_:]*)(?=[^\s.:…_/\-])")
+    for w in words:
+        text = w.text
+        m = glue.search(text)
+        # keep dates, numbers and codes like 05.03.2013, 45/TLKT-BS or 02/2013 whole
+        if (
+            not m
+            or re.fullmatch(r"[\d./\-]+", text)
+            or (m.group(1) == "." and len(m.group(1)) == 1 and not text[m.end() :][:1].isupper())
+        ):
+            out.append(w)
+            continue
+        left_text, right_text = text[: m.start()], text[m.end() :]
+        if m.group(1).startswith(":"):
+            left_text += ":"
+        x, y, bw, bh = w.box
+        n = max(1, len(text))
+        lw = int(bw * (m.start() + 1) / n)
+        rx = x + int(bw * m.end() / n)
+        out.append(Word(left_text, w.confidence, (x, y, max(1, lw), bh), w.line_key))
+        rest = Word(right_text, w.confidence, (rx, y, max(1, x + bw - rx), bh), w.line_key)
+        out.extend(split_words([rest]))
+    return out
+
+
+def group_rows(words: Sequence[Word]) -> list[Row]:
+    """Visual lines: Tesseract lines merged when they sit side by side at the same height."""
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        if strip_leaders(w.text) or ":" in w.text:
+            by_line.setdefault(w.line_key, []).append(w)
+    lines = [Row(sorted(ws, key=lambda w: w.box[0])) for ws in by_line.values() if ws]
+    lines.sort(key=lambda r: (r.top + r.bottom) / 2)
+    rows: list[Row] = []
+    for line in lines:
+        mid = (line.top + line.bottom) / 2
+        if rows:
+            last = rows[-1]
+            last_mid = (last.top + last.bottom) / 2
+            overlap = min(last.bottom, line.bottom) - max(last.top, line.top)
+            if abs(mid - last_mid) < 0.5 * min(last.height, line.height) and overlap > 0:
+                last.words = sorted(last.words + line.words, key=lambda w: w.box[0])
+                continue
+        rows.append(line)
+    return rows
+
+
+def _label_forms(label: Label) -> list[tuple[str, int]]:
+    forms = []
+    for v in label.variants:
+        folded = fold_alnum(v)
+        forms.append((folded, len(folded.split())))
+    return forms
+
+
+def find_labels(rows: Sequence[Row], labels: Sequence[Label]) -> list[Hit]:
+    """Best non-overlapping label matches in every row."""
+    prepared = [(label, _label_forms(label)) for label in labels]
+    hits: list[Hit] = []
+    for r, row in enumerate(rows):
+        folded = [fold_alnum(w.text) for w in row.words]
+        candidates: list[tuple[float, Hit]] = []
+        for i in range(len(row.words)):
+            if not folded[i]:
+                continue
+            for label, forms in prepared:
+                best: tuple[float, int, str] | None = None
+                for form, n in forms:
+                    for span in {n - 1, n, n + 1}:
+                        if span < 1 or i + span > len(row.words):
+                            continue
+                        text = " ".join(t for t in folded[i : i + span] if t)
+                        if not text or text[0] != form[0]:  # labels start where a word starts
+                            continue
+                        score = fuzz.ratio(form, text) / 100.0
+                        if score >= label.min_score and (best is None or score > best[0]):
+                            best = (score, span, form)
+                if best is None:
+                    continue
+                score, span, form_used = best
+                end = i + span
+                raw_last = row.words[end - 1].text
+                colon = ":" in raw_last or (
+                    end < len(row.words) and row.words[end].text.lstrip().startswith(":")
+                )
+                if label.needs_colon and not colon:
+                    continue
+                if not colon and score < max(label.min_score, NO_COLON_MIN_SCORE):
+                    continue  # without a colon, only a near-exact label counts
+                # a longer label wins over its own prefix only when it matches well:
+                # "Họ và tên" must not read as "Họ và tên mẹ" with one word missing
+                weight = score**4 * len(form_used) + (0.5 if colon else 0.0)
+                text = " ".join(w.text for w in row.words[i:end])
+                candidates.append((weight, Hit(label, r, i, end, score, row.words[i].box[0], text)))
+        taken = [False] * len(row.words)
+        for _weight, hit in sorted(candidates, key=lambda c: c[0], reverse=True):
+            if any(taken[hit.start : hit.end]):
+                continue
+            for k in range(hit.start, hit.end):
+                taken[k] = True
+            hits.append(hit)
+    hits.sort(key=lambda h: (h.row, h.x))
+    return hits
+
+
+def assign_sections(hits: list[Hit], spec: FormSpec, page_width: int) -> list[Hit]:
+    """Give each hit the section of the nearest opener above it (by column when side by side)."""
+    openers = {s.opener: s.name for s in spec.sections}
+    anchors = [(h.row, h.x, openers[h.label.key]) for h in hits if h.label.key in openers]
+    tol = max(20, page_width // 50)
+    out = []
+    for h in hits:
+        above = [a for a in anchors if a[0] <= h.row]
+        section = spec.first_section
+        if above:
+            # openers side by side on one row (a mother | father table) are columns
+            last_row = max(a[0] for a in above)
+            recent = [a for a in above if a[0] == last_row]
+            left_of = [a for a in recent if a[1] <= h.x + tol]
+            section = max(left_of, key=lambda a: a[1])[2] if left_of else recent[0][2]
+        out.append(Hit(h.label, h.row, h.start, h.end, h.score, h.x, h.text, section))
+    return out
+
+
+# --------------------------------------------------------------------------- values
+
+
+def _union(boxes: Sequence[Box]) -> Box:
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[0] + b[2] for b in boxes)
+    y1 = max(b[1] + b[3] for b in boxes)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+_JUNK = ".:…_·•|;,'\"`“”‘’„«»~*-–—"
+_LEADER_RUN = re.compile(r"[.…_·•]{2,}|[-–—]{3,}")
+
+
+def _stray(word: Word, max_confidence: float = 60.0) -> bool:
+    core = word.text.strip(_JUNK + " /")
+    return len(core) <= 1 and not core.isdigit() and word.confidence < max_confidence
+
+
+def _clean_value_words(words: Sequence[Word]) -> list[Word]:
+    """Drop leader dots and decoration; keep inner punctuation (``Thôn 2, xã …``)."""
+    out = []
+    for w in words:
+        text = repair_chars(_LEADER_RUN.sub("", w.text))
+        if re.search(r"\w", text) or text in ("/", "-"):
+            out.append(Word(text, w.confidence, w.box, w.line_key))
+    # leader remnants read as a stray letter ("l", "i", "'") at either end, with low confidence
+    while out and _stray(out[0]):
+        out.pop(0)
+    while out and _stray(out[-1]):
+        out.pop()
+    if out:
+        first, last = out[0], out[-1]
+        out[0] = Word(first.text.lstrip(_JUNK + " "), first.confidence, first.box, first.line_key)
+        last = out[-1]
+        out[-1] = Word(last.text.rstrip(_JUNK + " "), last.confidence, last.box, last.line_key)
+        out = [w for w in out if w.text]
+    return out
+
+
+def _reading(words: Sequence[Word], label_text: str | None) -> FieldReading:
+    words = _clean_value_words(words)
+    if not words:
+        return FieldReading(None, 0.0, None, label_text)
+    text = nfc(" ".join(w.text for w in words))
+    conf = sum(w.confidence for w in words) / (100.0 * len(words))
+    return FieldReading(text, round(min(1.0, conf), 4), _union([w.box for w in words]), label_text)
+
+
+def _value_words(
+    rows: Sequence[Row], hits_by_row: dict[int, list[Hit]], hit: Hit, multiline: bool
+) -> list[Word]:
+    row = rows[hit.row]
+    later = [h for h in hits_by_row.get(hit.row, []) if h.start >= hit.end]
+    stop = min((h.start for h in later), default=len(row.words))
+    words = list(row.words[hit.end : stop])
+    if not _clean_value_words(words) and hit.row + 1 < len(rows):
+        # value printed below its label (label alone on its row)
+        nxt = hit.row + 1
+        if not hits_by_row.get(nxt):
+            words = list(rows[nxt].words)
+            hit = Hit(hit.label, nxt, 0, 0, hit.score, hit.x, hit.text, hit.section)
+    if multiline and words:
+        right = max(w.box[0] + w.box[2] for w in words)
+        left = min(w.box[0] for w in words)
+        last = rows[hit.row]
+        r = hit.row + 1
+        while r < len(rows) and not hits_by_row.get(r):
+            cand = rows[r]
+            gap = cand.top - last.bottom
+            if gap > 1.2 * max(last.height, cand.height):
+                break
+            # a continuation starts under the label's column, not in another column
+            cand_words = [w for w in cand.words if w.box[0] >= hit.x - 2 * last.height]
+            if not cand_words or cand_words[0].box[0] > right:
+                break
+            if stop < len(row.words):  # value in a column: keep to its width
+                limit = row.words[stop].box[0]
+                cand_words = [w for w in cand_words if w.box[0] < limit]
+            words.extend(cand_words)
+            last = cand
+            left = min(left, cand_words[0].box[0]) if cand_words else left
+            r += 1
+    return words
+
+
+@dataclass
+class Candidate:
+    """Words that may be the value of a label found in a section."""
+
+    label: str
+    section: str
+    words: list[Word]
+    label_text: str
+    row: int
+
+
+def _column_tables(
+    rows: Sequence[Row], hits: list[Hit], spec: FormSpec
+) -> tuple[list[Candidate], set[int]]:
+    """Values of label | column | column tables; returns candidates and the rows they used."""
+    columns = {s.column: s.name for s in spec.sections if s.column}
+    openers = {s.opener for s in spec.sections}
+    if len(columns) < 2:
+        return [], set()
+    by_row: dict[int, list[Hit]] = {}
+    for h in hits:
+        by_row.setdefault(h.row, []).append(h)
+    out: list[Candidate] = []
+    used: set[int] = set()
+    for r in sorted(by_row):
+        heads = [h for h in by_row[r] if h.label.key in columns]
+        if len({h.label.key for h in heads}) < 2:
+            continue
+        row = rows[r]
+        centres = []
+        for h in sorted(heads, key=lambda h: h.x):
+            ws = row.words[h.start : h.end]
+            centres.append(
+                ((ws[0].box[0] + ws[-1].box[0] + ws[-1].box[2]) / 2, columns[h.label.key])
+            )
+        bounds = [(a[0] + b[0]) / 2 for a, b in itertools.pairwise(centres)]
+        first_left = centres[0][0] - (bounds[0] - centres[0][0]) if bounds else 0
+
+        def column_of(word: Word, bounds=bounds, centres=centres) -> str:
+            mid = word.box[0] + word.box[2] / 2
+            for k, bound in enumerate(bounds):
+                if mid < bound:
+                    return centres[k][1]
+            return centres[-1][1]
+
+        used.add(r)
+        current: dict[str, Candidate] = {}
+        last_bottom = row.bottom
+        for rr in range(r + 1, len(rows)):
+            row_hits = by_row.get(rr, [])
+            if any(h.label.key in openers for h in row_hits):
+                break
+            cand_row = rows[rr]
+            if cand_row.top - last_bottom > 2.5 * max(row.height, cand_row.height):
+                break
+            left_hits = [h for h in row_hits if h.x < first_left]
+            if row_hits and not left_hits:
+                break  # labels that are not in the table's label column: the table ended
+            if left_hits:
+                label_hit = left_hits[0]
+                value_words = cand_row.words[label_hit.end :]
+                current = {}
+                for name in {c[1] for c in centres}:
+                    cand = Candidate(label_hit.label.key, name, [], label_hit.text, rr)
+                    current[name] = cand
+                    out.append(cand)
+            else:
+                value_words = [w for w in cand_row.words if w.box[0] >= first_left]
+            for w in value_words:
+                if w.box[0] + w.box[2] / 2 < first_left:
+                    continue
+                cand = current.get(column_of(w))
+                if cand is not None:
+                    cand.words.append(w)
+            used.add(rr)
+            last_bottom = cand_row.bottom
+    return out, used
+
+
+def _drop_lonely_heads(hits: list[Hit], spec: FormSpec, rows: Sequence[Row]) -> list[Hit]:
+    """Column headers (``Mẹ``, ``Cha``) count only as cells side by side; else they are text."""
+    heads = {s.column for s in spec.sections if s.column}
+    hits = [
+        h for h in hits if h.label.key not in heads or _stands_alone(rows[h.row], h.start, h.end)
+    ]
+    kinds: dict[int, set[str]] = {}
+    for h in hits:
+        if h.label.key in heads:
+            kinds.setdefault(h.row, set()).add(h.label.key)
+    return [h for h in hits if h.label.key not in heads or len(kinds.get(h.row, ())) >= 2]
+
+
+def _stands_alone(row: Row, start: int, end: int, gap_lines: float = 1.5) -> bool:
+    """A table cell's text: separated from the words around it by a wide gap."""
+    gap = gap_lines * row.height
+    left = row.words[start].box[0]
+    right = row.words[end - 1].box[0] + row.words[end - 1].box[2]
+    if start > 0:
+        prev = row.words[start - 1]
+        if left - (prev.box[0] + prev.box[2]) < gap:
+            return False
+    return not (end < len(row.words) and row.words[end].box[0] - right < gap)
+
+
+def _candidates(rows: Sequence[Row], hits: list[Hit], spec: FormSpec) -> list[Candidate]:
+    table, table_rows = _column_tables(rows, hits, spec)
+    multiline = {rule.label for rule in spec.rules if rule.multiline}
+    hits_by_row: dict[int, list[Hit]] = {}
+    for h in hits:
+        hits_by_row.setdefault(h.row, []).append(h)
+    out = list(table)
+    for h in hits:
+        if h.row in table_rows:
+            continue
+        words = _value_words(rows, hits_by_row, h, h.label.key in multiline)
+        out.append(Candidate(h.label.key, h.section, words, h.text, h.row))
+    out.sort(key=lambda c: c.row)
+    return out
+
+
+def extract_fields(
+    words: Sequence[Word], spec: FormSpec, page_width: int | None = None
+) -> dict[str, FieldReading]:
+    """Every field of ``spec`` (``value_text`` None and confidence 0 when not found)."""
+    words = split_words(words)
+    rows = group_rows(words)
+    if page_width is None:
+        page_width = max((w.box[0] + w.box[2] for w in words), default=1000)
+    hits = assign_sections(
+        _drop_lonely_heads(find_labels(rows, spec.labels), spec, rows), spec, page_width
+    )
+    candidates = _candidates(rows, hits, spec)
+    found: dict[str, FieldReading] = {}
+    for rule in spec.rules:
+        if rule.field in found:
+            continue
+        for cand in candidates:
+            if cand.label != rule.label:
+                continue
+            if rule.section is not None and cand.section != rule.section:
+                continue
+            reading = _reading(cand.words, cand.label_text)
+            if reading.value_text and rule.post:
+                reading.value_text = rule.post(reading.value_text) or None
+            if reading.value_text and rule.pattern is not None:
+                m = rule.pattern.search(reading.value_text)
+                if not m:
+                    log.debug("%s: %r does not look right", rule.field, reading.value_text)
+                    continue
+                reading.value_text = m.group(0)
+            if reading.value_text:
+                found[rule.field] = reading
+                break
+    for fallback in spec.fallbacks:
+        fallback(rows, found)
+    return {f: found.get(f) or FieldReading(None, 0.0, None, None) for f in spec.fields}
+
+
+def extract_page(
+    words: Sequence[Word],
+    spec: FormSpec,
+    *,
+    source_file: str,
+    source_sha256: str,
+    page: int,
+    page_width: int | None = None,
+    ocr_engine: str = "",
+    ocr_seconds: float = 0.0,
+) -> PageExtraction:
+    """A ``PageExtraction`` for one page already read into words."""
+    fields = extract_fields(words, spec, page_width)
+    return PageExtraction(
+        doc_type=spec.doc_type,
+        source_file=source_file,
+        source_sha256=source_sha256,
+        page=page,
+        fields=fields,
+        page_text=page_text(words),
+        ocr_engine=ocr_engine,
+        ocr_seconds=ocr_seconds,
+    )
+
+
+def page_text(words: Sequence[Word]) -> str:
+    """Page text, one line per Tesseract line, in reading order."""
+    lines: dict[tuple[int, int, int], list[str]] = {}
+    for w in words:
+        lines.setdefault(w.line_key, []).append(w.text)
+    return "\n".join(" ".join(ws) for ws in lines.values())

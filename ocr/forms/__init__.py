@@ -1,0 +1,14 @@
+"""One module per record type: its labels, sections and field rules (a ``FormSpec``)."""
+
+from __future__ import annotations
+
+from ocr.extract import FormSpec
+from ocr.forms.birth import BIRTH
+
+
+def spec_for(doc_type: str) -> FormSpec | None:
+    """The form spec of a record type, or None when that type has no extractor yet."""
+    return SPECS.get(doc_type)
+
+
+SPECS: dict[str, FormSpec] = {BIRTH.doc_type: BIRTH}

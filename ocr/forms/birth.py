@@ -1,0 +1,161 @@
+"""Giấy khai sinh (birth registration): labels, sections and field rules.
+
+Labels follow the forms of Circular 04/2020/TT-BTP and its predecessors (``Họ, chữ đệm, tên`` and
+the older ``Họ và tên``), as listed in NATIONAL_FORMAT.md §4. Values are returned as printed;
+normalisation (dates, codes, names) happens in ``transforms/``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ocr.extract import FieldRule, FormSpec, Label, Row, Section
+from ocr.text import fold, nfc
+from sohoa.national_format import EXTRACTED_FIELDS
+from sohoa.types import FieldReading
+
+L = Label
+LABELS = (
+    L("number", ("Số",), min_score=1.0, needs_colon=True),
+    L("book", ("Quyển số",), min_score=0.8),
+    L("full_name", ("Họ, chữ đệm, tên", "Họ và tên", "Họ, chữ đệm và tên", "Họ tên")),
+    L("mother_name", ("Họ, chữ đệm, tên người mẹ", "Họ và tên người mẹ", "Họ và tên mẹ",
+                      "Họ, chữ đệm, tên mẹ")),
+    L("father_name", ("Họ, chữ đệm, tên người cha", "Họ và tên người cha", "Họ và tên cha",
+                      "Họ, chữ đệm, tên cha", "Họ và tên bố")),
+    L("declarant_name", ("Họ, chữ đệm, tên người đi khai sinh", "Họ và tên người đi khai sinh",
+                         "Người đi khai sinh")),
+    L("date_of_birth", ("Ngày, tháng, năm sinh", "Sinh ngày", "Ngày sinh")),
+    L("in_words", ("ghi bằng chữ", "Bằng chữ")),
+    L("sex", ("Giới tính",)),
+    L("ethnicity", ("Dân tộc",)),
+    L("nationality", ("Quốc tịch",)),
+    L("place_of_birth", ("Nơi sinh",)),
+    L("hometown", ("Quê quán",)),
+    L("personal_id", ("Số định danh cá nhân", "Số ĐDCN", "Số định danh")),
+    L("birth_year", ("Năm sinh",)),
+    L("residence", ("Nơi cư trú", "Nơi thường trú", "Địa chỉ thường trú", "Nơi ở hiện nay")),
+    L("relationship", ("Quan hệ với người được khai sinh", "Quan hệ với người được khai")),
+    L("id_document", ("Giấy tờ tùy thân", "Giấy tờ tuỳ thân")),
+    L("authority", ("Nơi đăng ký khai sinh", "Nơi đăng ký", "Cơ quan đăng ký")),
+    L("registration_date", ("Ngày, tháng, năm đăng ký", "Ngày đăng ký")),
+    L("col_mother", ("Mẹ", "Người mẹ"), min_score=1.0),
+    L("col_father", ("Cha", "Bố", "Người cha"), min_score=1.0),
+)  # fmt: skip
+
+SECTIONS = (
+    Section("mother", "mother_name", column="col_mother"),
+    Section("father", "father_name", column="col_father"),
+    Section("declarant", "declarant_name"),
+)
+
+_NUMBER = re.compile(r"[0-9OoIl]{1,5}[0-9]*(?:\s*/\s*[\w.\-]+(?:\s*-\s*[\w.]+)*)?")
+_YEAR = re.compile(r"\b(1[89]|20)\d{2}\b")
+_DIGITS = re.compile(r"\d[\d ]{7,}\d")
+
+
+def _compact_number(text: str) -> str:
+    """``45 / TLKS - BS`` → ``45/TLKS-BS`` (OCR adds spaces around slashes and dashes)."""
+    text = re.sub(r"\s*/\s*", "/", text)
+    text = re.sub(r"(?<=[A-Za-z])\s*-\s*(?=[A-Za-z])", "-", text)
+    return text.split(" ")[0] if text else text
+
+
+def _cut_date(text: str) -> str:
+    """Date as printed, without the date in words that may follow in brackets."""
+    return text.split("(")[0].strip(" ,;:")
+
+
+def _cut_digits(text: str) -> str:
+    m = _DIGITS.search(text)
+    return re.sub(r"\s+", "", m.group(0)) if m else ""
+
+
+R = FieldRule
+RULES = (
+    R("registration_number", "number", post=_compact_number, pattern=re.compile(r"^\d.*")),
+    R("book_number", "book", post=_compact_number, pattern=re.compile(r"^\d.*")),
+    R("child_full_name", "full_name", "main"),
+    R("child_sex", "sex", "main"),
+    R("child_date_of_birth", "date_of_birth", "main", post=_cut_date),
+    R("child_place_of_birth_text", "place_of_birth", "main", multiline=True),
+    R("child_hometown_text", "hometown", "main", multiline=True),
+    R("child_ethnicity", "ethnicity", "main"),
+    R("child_nationality", "nationality", "main"),
+    R("child_personal_id", "personal_id", "main", post=_cut_digits),
+    R("mother_full_name", "mother_name"),
+    R("mother_full_name", "full_name", "mother"),
+    R("mother_birth_year", "birth_year", "mother"),
+    R("mother_birth_year", "date_of_birth", "mother"),
+    R("mother_ethnicity", "ethnicity", "mother"),
+    R("mother_nationality", "nationality", "mother"),
+    R("mother_residence_text", "residence", "mother", multiline=True),
+    R("father_full_name", "father_name"),
+    R("father_full_name", "full_name", "father"),
+    R("father_birth_year", "birth_year", "father"),
+    R("father_birth_year", "date_of_birth", "father"),
+    R("father_ethnicity", "ethnicity", "father"),
+    R("father_nationality", "nationality", "father"),
+    R("father_residence_text", "residence", "father", multiline=True),
+    R("declarant_full_name", "declarant_name"),
+    R("declarant_relationship", "relationship"),
+    R("registration_authority_text", "authority", multiline=True),
+    R("registration_date", "registration_date", post=_cut_date),
+)  # fmt: skip
+
+_PLACE_DATE = re.compile(r"NGAY\s*\d{1,2}\s*THANG\s*\d{1,2}\s*NAM\s*\d{4}")
+
+
+def _split_at_gaps(row: Row) -> list[list]:
+    """Pieces of a row separated by wide gaps (side-by-side blocks such as header columns)."""
+    pieces: list[list] = [[row.words[0]]]
+    for prev, w in zip(row.words, row.words[1:], strict=False):
+        if w.box[0] - (prev.box[0] + prev.box[2]) > 3 * row.height:
+            pieces.append([])
+        pieces[-1].append(w)
+    return pieces
+
+
+def _reading_of(words: list) -> FieldReading:
+    x0 = min(w.box[0] for w in words)
+    y0 = min(w.box[1] for w in words)
+    x1 = max(w.box[0] + w.box[2] for w in words)
+    y1 = max(w.box[1] + w.box[3] for w in words)
+    conf = sum(w.confidence for w in words) / (100.0 * len(words))
+    return FieldReading(
+        nfc(" ".join(w.text for w in words)), round(conf, 4), (x0, y0, x1 - x0, y1 - y0), None
+    )
+
+
+def registration_fallbacks(rows: list[Row], found: dict[str, FieldReading]) -> None:
+    """Old forms print no registration labels: the date is the place-date line above the
+    signature (``Đức Trọng, ngày 05 tháng 03 năm 1999``) and the authority is the last line of
+    the top-left header block (``UBND XÃ HIỆP THẠNH``)."""
+    if "registration_date" not in found:
+        for row in reversed(rows):
+            for piece in _split_at_gaps(row):
+                text = " ".join(w.text for w in piece)
+                if _PLACE_DATE.search(fold(text)):
+                    found["registration_date"] = _reading_of(piece)
+                    break
+            if "registration_date" in found:
+                break
+    if "registration_authority_text" not in found:
+        last = None
+        for row in rows[:8]:  # the header block is at the top of the page
+            for piece in _split_at_gaps(row):
+                if fold(piece[0].text).startswith(("UBND", "UY BAN")):
+                    last = piece
+        if last is not None:
+            found["registration_authority_text"] = _reading_of(last)
+
+
+BIRTH = FormSpec(
+    doc_type="birth_registration",
+    fields=EXTRACTED_FIELDS["birth_registration"],
+    labels=LABELS,
+    sections=SECTIONS,
+    rules=RULES,
+    first_section="main",
+    fallbacks=(registration_fallbacks,),
+)

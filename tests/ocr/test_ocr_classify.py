@@ -1,0 +1,46 @@
+"""Page classification from text, tolerant of OCR errors; the declared type is only a hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr.classify import classify_text
+
+MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (MOTTO + "GIÂY KHAI SINH\nHọ, chữ đệm, tên: A\nHọ, chữ đệm, tên người mẹ: B\n",
+         "birth_registration"),
+        (MOTTO + "TRICH LUC KHAI SINH\n(Bản sao)\nNơi đăng ký khai sinh: UBND xã X",
+         "birth_registration"),
+        (MOTTO + "GIẤY CHỨNG NHẬN KẾT HÔN\nHọ, chữ đệm, tên chồng: A\nHọ, chữ đệm, tên vợ: B",
+         "marriage_registration"),
+        (MOTTO + "TRÍCH LỤC KHAI TỬ\nNơi chết: Bệnh viện\nNguyên nhân chết: bệnh",
+         "death_registration"),
+        ("SỔ HỘ KHẨU\nHọ và tên chủ hộ: A\nQuan hệ với chủ hộ: Con", "household_registration"),
+        (MOTTO + "GIẤY CHỨNG NHẬN\nQUYỀN SỬ DỤNG ĐẤT\nThửa đất số: 12 Tờ bản đồ số: 3\n"
+         "Diện tích: 720,2 m²\nMục đích sử dụng: ONT", "land_certificate"),
+    ],
+)  # fmt: skip
+def test_titles_and_labels(text, expected):
+    found = classify_text(text)
+    assert found.doc_type == expected
+    assert found.scores[expected] == max(found.scores.values())
+
+
+def test_unsure_gives_none():
+    assert classify_text("").doc_type is None
+    assert classify_text("lorem ipsum dolor sit amet\n12345\n").doc_type is None
+
+
+def test_declared_type_is_a_hint_not_the_truth():
+    text = MOTTO + "GIẤY KHAI SINH\nHọ, chữ đệm, tên người cha: X\nQuê quán: Y"
+    found = classify_text(text, declared_type="land_certificate")
+    assert found.doc_type == "birth_registration"
+    assert found.disagrees_with_declared
+    # with no title at all, the hint decides between weak candidates only if evidence exists
+    weak = classify_text("Quê quán: Y", declared_type="birth_registration")
+    assert weak.doc_type in (None, "birth_registration")

@@ -1,0 +1,111 @@
+"""Cleanup steps on synthetic images (no Tesseract)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from ocr import cleanup
+
+
+def text_page(width: int = 1600, height: int = 2000, lines: int = 25) -> np.ndarray:
+    """White page with lines of black 'text' (Hershey font, like print at ~300 DPI)."""
+    img = np.full((height, width), 255, np.uint8)
+    for i in range(lines):
+        y = 150 + i * 70
+        cv2.putText(
+            img,
+            "Ho va ten nguoi me: NGUYEN THI HONG",
+            (120, y),
+            cv2.FONT_HERSHEY_SIMPLEX,
+            1.3,
+            0,
+            3,
+            cv2.LINE_AA,
+        )
+    return img
+
+
+def rotate(img: np.ndarray, degrees: float) -> np.ndarray:
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(img, m, (w, h), borderValue=255)
+
+
+@pytest.mark.parametrize("angle", [-7.3, -2.0, 0.8, 4.45, 9.0])
+def test_deskew_residual_under_a_third_of_a_degree(angle):
+    page = rotate(text_page(), angle)  # counter-clockwise: the text rises to the right
+    found = cleanup.estimate_skew(page)
+    assert abs(found - angle) < 0.3
+    straight = cleanup.deskew(page)
+    assert abs(cleanup.estimate_skew(straight)) < 0.3
+
+
+def test_red_seal_does_not_erase_black_text():
+    gray = text_page(800, 400, 4)
+    bgr = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    ink = np.full_like(bgr, 255)
+    cv2.circle(ink, (400, 200), 150, (40, 40, 220), 25)  # a red ring printed over the text
+    seal = (bgr.astype(np.float32) * ink / 255).astype(np.uint8)  # inks multiply
+    out = cleanup.suppress_colour_ink(seal)
+    ring = np.zeros(gray.shape, bool)
+    cv2.circle(ring.view(np.uint8), (400, 200), 150, 1, 25)
+    text = gray < 100
+    assert out[ring & ~text].mean() > 150  # red ink became light
+    assert out[ring & text].mean() < 110  # black text under the seal stayed dark
+    plain = cleanup.to_gray(seal)
+    assert plain[ring & ~text].mean() < out[ring & ~text].mean()
+
+
+def test_leader_dots_removed_but_isolated_dots_kept():
+    img = np.full((200, 1200), 255, np.uint8)
+    for x in range(300, 1100, 18):  # a dotted leader
+        cv2.circle(img, (x, 100), 3, 0, -1)
+    cv2.putText(img, "Ho ten", (20, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
+    cv2.circle(img, (150, 170), 3, 0, -1)  # a lone dot (like a dấu nặng)
+    out = cleanup.remove_leader_dots(img)
+    assert (out[90:112, 290:1110] < 128).sum() == 0
+    assert (out[160:180, 140:160] < 128).sum() > 0
+    assert (out[60:120, 20:200] < 128).sum() == (img[60:120, 20:200] < 128).sum()
+
+
+def test_flatten_illumination_evens_the_paper():
+    page = text_page(800, 800, 8).astype(np.float32)
+    shade = np.linspace(0.55, 1.0, 800, dtype=np.float32)[None, :]
+    dark = (page * shade).astype(np.uint8)
+    flat = cleanup.flatten_illumination(dark)
+    paper = page > 250
+    assert np.std(flat[paper]) < np.std(dark[paper]) / 3
+    assert flat[paper].mean() > 240
+
+
+def test_specks_go_diacritics_stay():
+    img = text_page(800, 700, 3)  # text down to y ≈ 300
+    for i in range(8):  # dấu nặng-like dots right under the letters are kept
+        cv2.circle(img, (140 + 60 * i, 304), 3, 0, -1)
+    rng = np.random.default_rng(1)
+    noisy = img.copy()
+    for y, x in zip(rng.integers(480, 690, 40), rng.integers(10, 790, 40), strict=True):
+        noisy[y : y + 3, x : x + 3] = 0
+    out = cleanup.remove_specks(noisy)
+    assert (out[470:] < 128).sum() == 0
+    assert (out[:400] < 128).sum() == (img[:400] < 128).sum()
+
+
+def test_clean_page_leaves_input_untouched_and_writes_debug(tmp_path):
+    page = cv2.cvtColor(rotate(text_page(), 3.0), cv2.COLOR_GRAY2BGR)
+    before = page.copy()
+    out = cleanup.clean_page(page, debug_dir=tmp_path)
+    assert np.array_equal(page, before)
+    assert out.ndim == 2 and out.dtype == np.uint8
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert written[0].startswith("p001_00_input") and len(written) >= 5
+    none = cleanup.clean_page(page, steps=cleanup.NO_STEPS)
+    assert np.array_equal(none, cv2.cvtColor(page, cv2.COLOR_BGR2GRAY))
+
+
+def test_rotate_quarter_round_trip():
+    img = text_page(300, 200, 1)
+    assert np.array_equal(cleanup.rotate_quarter(cleanup.rotate_quarter(img, 90), 270), img)
+    assert cleanup.rotate_quarter(img, 90).shape == (300, 200)
