@@ -25,6 +25,7 @@ from .common import (
     empty_fields,
     number_suffix,
     place_date_line,
+    registration_numbers,
     residence_text,
     signer_name,
 )
@@ -151,13 +152,9 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
         "trich_luc": [("TLKS-BS", 5), ("TLKS", 2), ("BS", 1)],
     }[variant]
     suffix = number_suffix(rng, suffix_opts)
-    reg_no = str(rng.randint(1, 480))
-    if rng.random() < 0.2:
-        reg_no = reg_no.zfill(rng.choice((2, 3)))
-    book_no = f"{rng.randint(1, 6):02d}" if rng.random() < 0.85 else str(rng.randint(1, 6))
-    book_has_year = rng.random() < 0.85
-    number_text = f"Số: {reg_no}" + (f"/{suffix}" if suffix else "")
-    book_text = f"Quyển số: {book_no}" + (f"/{reg.year}" if book_has_year else "")
+    numbers = registration_numbers(rng, suffix, reg.year, max_number=480, max_book=6)
+    number_text = f"Số: {numbers.number_printed}"
+    book_text = f"Quyển số: {numbers.book_printed}"
 
     style = draw_style(
         rng,
@@ -207,12 +204,8 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
             form.newline()
     else:
         form.field("Quyển số:", book_text[10:])
-    fields["registration_number"] = reg_no
-    fields["registration_number_suffix"] = suffix
-    fields["book_number"] = book_no
-    fields["book_year"] = reg.year if book_has_year else None
-    printed["registration_number"] = number_text[4:]
-    printed["book_number"] = book_text[10:]
+    fields |= numbers.fields()
+    printed |= numbers.printed()
 
     name_label = "Họ, chữ đệm, tên:" if variant in ("tt04_2020", "trich_luc") else "Họ và tên:"
     if variant != "old_1999" and rng.random() < 0.25:

@@ -421,6 +421,50 @@ def number_suffix(rng: random.Random, options: list[tuple[str | None, float]]) -
     return rng.choices(keys, weights=[o[1] for o in options])[0]
 
 
+@dataclass(frozen=True)
+class RegistrationNumbers:
+    """An entry number (``Số: 45/TLKT-BS``) and book (``Quyển số: 02/2013``) of a civil book."""
+
+    number: str
+    suffix: str | None
+    book: str
+    book_year: int | None
+
+    @property
+    def number_printed(self) -> str:
+        return self.number + (f"/{self.suffix}" if self.suffix else "")
+
+    @property
+    def book_printed(self) -> str:
+        return self.book + (f"/{self.book_year}" if self.book_year else "")
+
+    def fields(self) -> dict:
+        return {
+            "registration_number": self.number,
+            "registration_number_suffix": self.suffix,
+            "book_number": self.book,
+            "book_year": self.book_year,
+        }
+
+    def printed(self) -> dict:
+        return {"registration_number": self.number_printed, "book_number": self.book_printed}
+
+
+def registration_numbers(
+    rng: random.Random, suffix: str | None, year: int, max_number: int, max_book: int
+) -> RegistrationNumbers:
+    """Draw an entry number (zero-padded on a fifth of the books) and a book number; books
+    restart each year and most print their year after the slash."""
+    number = str(rng.randint(1, max_number))
+    if rng.random() < 0.2:
+        number = number.zfill(rng.choice((2, 3)))
+    book = (
+        f"{rng.randint(1, max_book):02d}" if rng.random() < 0.85 else str(rng.randint(1, max_book))
+    )
+    book_has_year = rng.random() < 0.85
+    return RegistrationNumbers(number, suffix, book, year if book_has_year else None)
+
+
 def date_print(rng: random.Random, d: dt.date, styles: tuple[str, ...] = vntext.DATE_STYLES) -> str:
     return vntext.format_date(d, rng.choice(styles))
 

@@ -24,6 +24,7 @@ from .common import (
     empty_fields,
     number_suffix,
     place_date_line,
+    registration_numbers,
     residence_text,
     signer_name,
 )
@@ -132,20 +133,9 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
         if variant != "chung_tu_old"
         else [(None, 4), ("KT", 1)],
     )
-    reg_no = str(rng.randint(1, 140))
-    if rng.random() < 0.2:
-        reg_no = reg_no.zfill(rng.choice((2, 3)))
-    book_no = f"{rng.randint(1, 3):02d}" if rng.random() < 0.85 else str(rng.randint(1, 3))
-    book_has_year = rng.random() < 0.85
-    num_val = reg_no + (f"/{suffix}" if suffix else "")
-    book_val = book_no + (f"/{reg.year}" if book_has_year else "")
-    fields |= {
-        "registration_number": reg_no,
-        "registration_number_suffix": suffix,
-        "book_number": book_no,
-        "book_year": reg.year if book_has_year else None,
-    }
-    printed |= {"registration_number": num_val, "book_number": book_val}
+    numbers = registration_numbers(rng, suffix, reg.year, max_number=140, max_book=3)
+    fields |= numbers.fields()
+    printed |= numbers.printed()
 
     show_block = variant != "trich_luc_plain" or rng.random() < 0.5
     num_in_header = show_block and rng.random() < 0.5
@@ -153,7 +143,7 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
         form,
         rng,
         auth.header_lines() if show_block else None,
-        f"Số: {num_val}" if num_in_header else None,
+        f"Số: {numbers.number_printed}" if num_in_header else None,
     )
     title = "GIẤY CHỨNG TỬ" if variant == "chung_tu_old" else "TRÍCH LỤC KHAI TỬ"
     tf = form.bold.with_(pt=style.size_pt * rng.uniform(1.3, 1.7))
@@ -166,9 +156,11 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
         form.center(rng.choice(("(Bản sao)", "(BẢN SAO)", "(Bản chính)")), form.italic)
     form.newline(1.2)
     if num_in_header:
-        form.field("Quyển số:", book_val)
+        form.field("Quyển số:", numbers.book_printed)
     else:
-        form.fields_inline([("Số:", num_val), ("Quyển số:", book_val)], [0.0, 0.5])
+        form.fields_inline(
+            [("Số:", numbers.number_printed), ("Quyển số:", numbers.book_printed)], [0.0, 0.5]
+        )
 
     name_label = (
         "Họ, chữ đệm, tên:"

@@ -23,6 +23,7 @@ from .common import (
     empty_fields,
     number_suffix,
     place_date_line,
+    registration_numbers,
     residence_text,
     signer_name,
 )
@@ -77,20 +78,9 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
     printed: dict = {}
 
     suffix = number_suffix(rng, [(None, 5), ("KH", 1), ("TLKH-BS", 1)])
-    reg_no = str(rng.randint(1, 160))
-    if rng.random() < 0.2:
-        reg_no = reg_no.zfill(rng.choice((2, 3)))
-    book_no = f"{rng.randint(1, 3):02d}" if rng.random() < 0.85 else str(rng.randint(1, 3))
-    book_has_year = rng.random() < 0.85
-    num_val = reg_no + (f"/{suffix}" if suffix else "")
-    book_val = book_no + (f"/{reg.year}" if book_has_year else "")
-    fields |= {
-        "registration_number": reg_no,
-        "registration_number_suffix": suffix,
-        "book_number": book_no,
-        "book_year": reg.year if book_has_year else None,
-    }
-    printed |= {"registration_number": num_val, "book_number": book_val}
+    numbers = registration_numbers(rng, suffix, reg.year, max_number=160, max_book=3)
+    fields |= numbers.fields()
+    printed |= numbers.printed()
 
     show_block = variant == "old" or rng.random() < 0.5
     layout["header"] = draw_header(form, rng, auth.header_lines() if show_block else None)
@@ -101,7 +91,9 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
     form.y += tf.px * 0.3
     form.newline(1.2)
     if variant != "old":
-        form.fields_inline([("Số:", num_val), ("Quyển số:", book_val)], [0.0, 0.5])
+        form.fields_inline(
+            [("Số:", numbers.number_printed), ("Quyển số:", numbers.book_printed)], [0.0, 0.5]
+        )
 
     date_style = rng.choice(("slash", "slash", "words_long", "words_short", "dash"))
     abbreviated = rng.random() < 0.4
@@ -234,6 +226,8 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
     form.y = max(form.y, yy)
     if variant == "old":
         form.newline(0.3)
-        form.fields_inline([("Số:", num_val), ("Quyển số:", book_val)], [0.0, 0.4])
+        form.fields_inline(
+            [("Số:", numbers.number_printed), ("Quyển số:", numbers.book_printed)], [0.0, 0.4]
+        )
     layout["signer"] = signer
     return Rendered(page=p, fields=fields, printed=printed, layout=layout)
