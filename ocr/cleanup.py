@@ -225,11 +225,14 @@ def remove_specks(gray: Image, ink_threshold: int = 150, reach: float = 2.0) -> 
 
 
 def remove_leader_dots(gray: Image, min_run: int = 4, ink_threshold: int = 160) -> Image:
-    """Erase dotted leader lines (``.......``) between labels and values.
+    """Erase dotted and dashed leader lines (``.......``, ``- - - -``, ``_ _ _``) between labels
+    and values.
 
-    A leader is a run of at least ``min_run`` small, roughly square blobs of similar size on one
-    baseline, evenly spaced; isolated dots (the dot of a dấu nặng under a vowel, an i's dot, a
-    full stop) are left alone. Erased pixels become paper white.
+    A leader is a run of at least ``min_run`` small blobs on one baseline, evenly spaced: dots
+    (roughly square, under a third of the text height) or dashes (thin and wide: at most a
+    quarter of the text height tall, under one text height wide). Isolated marks (the dot of a
+    dấu nặng, a full stop, the hyphen in "Độc lập - Tự do") are left alone. Erased pixels become
+    paper white.
     """
     gray = to_gray(gray)
     ink = (gray < ink_threshold).astype(np.uint8)
@@ -241,25 +244,20 @@ def remove_leader_dots(gray: Image, min_run: int = 4, ink_threshold: int = 160) 
         stats[:, cv2.CC_STAT_HEIGHT],
         stats[:, cv2.CC_STAT_AREA],
     )
-    # dot size: estimate from the page's own text height (median blob height of letters)
+    # mark sizes follow the page's own text height (median blob height of letters)
     letters = hs[(hs >= 8) & (hs <= 200)]
     text_h = float(np.median(letters)) if len(letters) else 30.0
     max_dot = max(3.0, 0.35 * text_h)
-    small = (
-        (ws <= max_dot)
-        & (hs <= max_dot)
-        & (ws >= 1)
-        & (hs >= 1)
-        & (np.maximum(ws, hs) <= 2.5 * np.minimum(ws, hs))
-        & (areas >= 2)
-    )
+    dots = (ws <= max_dot) & (hs <= max_dot) & (np.maximum(ws, hs) <= 2.5 * np.minimum(ws, hs))
+    dashes = (hs <= max(2.0, 0.25 * text_h)) & (ws >= 2 * hs) & (ws <= 1.0 * text_h)
+    small = (dots | dashes) & (ws >= 1) & (hs >= 1) & (areas >= 2)
     small[0] = False
     idx = np.nonzero(small)[0]
     if len(idx) < min_run:
         return gray
     cy = centroids[idx, 1]
     cx = centroids[idx, 0]
-    # group dots into rows by centre y, then into evenly spaced runs along x
+    # group marks into rows by centre y, then into evenly spaced runs along x
     order = np.lexsort((cx, np.round(cy / max(2.0, max_dot / 2))))
     out = gray.copy()
     run: list[int] = []
@@ -277,7 +275,8 @@ def remove_leader_dots(gray: Image, min_run: int = 4, ink_threshold: int = 160) 
             pj = idx[prev]
             gap = centroids[j, 0] - centroids[pj, 0]
             same_row = abs(centroids[j, 1] - centroids[pj, 1]) <= max(2.0, 0.3 * max_dot)
-            if same_row and 0 < gap <= 4.0 * max_dot:
+            reach = 4.0 * max_dot + 0.5 * (ws[j] + ws[pj])  # centre to centre, dash widths too
+            if same_row and 0 < gap <= reach:
                 run.append(j)
                 prev = k
                 continue

@@ -70,6 +70,18 @@ def test_leader_dots_removed_but_isolated_dots_kept():
     assert (out[60:120, 20:200] < 128).sum() == (img[60:120, 20:200] < 128).sum()
 
 
+def test_dashed_leaders_removed_but_a_lone_hyphen_kept():
+    img = np.full((200, 1200), 255, np.uint8)
+    cv2.putText(img, "Noi sinh", (20, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.5, 0, 3)
+    for x in range(300, 1100, 22):  # a dashed leader on the baseline: "_ _ _ _"
+        cv2.rectangle(img, (x, 108), (x + 12, 109), 0, -1)
+    cv2.rectangle(img, (600, 160), (612, 161), 0, -1)  # one hyphen alone: "Độc lập - Tự do"
+    out = cleanup.remove_leader_dots(img)
+    assert (out[100:115, 290:1110] < 128).sum() == 0
+    assert (out[155:165, 595:615] < 128).sum() > 0
+    assert (out[60:120, 20:250] < 128).sum() == (img[60:120, 20:250] < 128).sum()
+
+
 def test_flatten_illumination_evens_the_paper():
     page = text_page(800, 800, 8).astype(np.float32)
     shade = np.linspace(0.55, 1.0, 800, dtype=np.float32)[None, :]
