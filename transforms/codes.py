@@ -138,7 +138,12 @@ _SEX = {"nam": 1, "nữ": 2, "nu": 2, "trai": 1, "gái": 2, "gai": 2,
 def sex(text: str) -> int | None:
     """1/2/0 for a printed sex, None when not recognised."""
     key = re.sub(r"^giớitính:?", "", _key(text))
-    return _SEX.get(key, _SEX.get(strip_marks(key)))
+    found = _SEX.get(key, _SEX.get(strip_marks(key)))
+    if found is None:
+        # OCR leaves stray marks in the word ("NÑữ"): "ữ" stands in no sex word but "nữ"
+        hits = {code for mark, code in (("ữ", 2), ("nam", 1)) if mark in key}
+        found = hits.pop() if len(hits) == 1 else None
+    return found
 
 
 def sex_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from transforms.text import map_unique, repair_unicode
+from transforms.text import map_unique, repair_slashes, repair_unicode
 
 MIN_YEAR = 1800
 
@@ -38,7 +38,7 @@ def _year(text: str) -> int | None:
 
 def parse_date(text: str) -> tuple[str | None, str | None]:
     """``(iso, None)`` for a date; ``(None, reason)`` when none can be given."""
-    text = repair_unicode(text)
+    text = repair_slashes(repair_unicode(text))
     for pattern, parts in (
         (_WORDS, "dmy"),
         (_DMY, "dmy"),

@@ -11,7 +11,7 @@ import re
 
 import pandas as pd
 
-from transforms.text import map_unique, repair_unicode
+from transforms.text import map_unique, repair_slashes, repair_unicode
 
 _LABEL = re.compile(r"^\s*(?:quyển\s*)?s[ốôoó]\s*:?\s*|^\s*quyển\s*:?\s*", re.I)
 _NUMBER = re.compile(r"^(\d+)\s*(?:/\s*(\S.*?))?\s*$")
@@ -20,7 +20,7 @@ _BOOK = re.compile(r"^(\d+)\s*(?:/\s*(\d+))?\s*$")
 
 def split_registration_number(text: str) -> tuple[str | None, str | None, str | None]:
     """(number, suffix, reason) from ``Số: 45/TLKT-BS``; reason ``unparseable_number``."""
-    m = _NUMBER.match(_LABEL.sub("", repair_unicode(text)))
+    m = _NUMBER.match(_LABEL.sub("", repair_slashes(repair_unicode(text))))
     if not m:
         return None, None, "unparseable_number"
     suffix = re.sub(r"\s+", "", m.group(2)) if m.group(2) else None
@@ -29,7 +29,7 @@ def split_registration_number(text: str) -> tuple[str | None, str | None, str | 
 
 def split_book_number(text: str) -> tuple[str | None, int | None, str | None]:
     """(book number, book year, reason) from ``Quyển số: 02/2013``."""
-    m = _BOOK.match(_LABEL.sub("", repair_unicode(text)))
+    m = _BOOK.match(_LABEL.sub("", repair_slashes(repair_unicode(text))))
     if not m:
         return None, None, "unparseable_number"
     year_text = m.group(2)

@@ -140,3 +140,13 @@ def split_kinh_name(
     family = first.where(certain, None).astype(object)
     given = words.str[-1].where(certain, None).astype(object)
     return family, given
+
+
+# Tesseract reads a thin slash between digits as I, l, |, ! or 1-less stroke: "02!2025",
+# "463IKS". Only between a digit and a digit or capital, where no Vietnamese word stands.
+_MISREAD_SLASH = re.compile(r"(?<=\d)\s*[Il|!]\s*(?=[\dA-Z])")
+
+
+def repair_slashes(text: str) -> str:
+    """``02!2025`` → ``02/2025``, ``463IKS`` → ``463/KS`` (numbers and dates only)."""
+    return _MISREAD_SLASH.sub("/", text)

@@ -55,3 +55,9 @@ def test_nationality_sex_relationship():
     assert relationship("Mẹ") == "MOTHER"
     assert relationship("Ông nội") == "GRANDPARENT"
     assert relationship("Bạn") is None
+
+
+def test_sex_with_stray_ocr_marks():
+    assert sex("NÑữ") == 2
+    assert sex("Nam.") == 1
+    assert sex("Nam Nữ") is None  # both words: not a guess

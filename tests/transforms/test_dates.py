@@ -52,3 +52,12 @@ def test_columns_and_year():
     assert iso.tolist() == ["1990-03-05", None, None, "1990"]
     assert reason.tolist() == [None, None, "impossible_date", None]
     assert year_of(iso).tolist() == [1990, pd.NA, pd.NA, 1990]
+
+
+def test_date_with_slashes_misread_as_letters():
+    assert parse_date("07l11l2025") == ("2025-11-07", None)
+    assert parse_date("05|03|1990") == ("1990-03-05", None)
+
+
+def test_date_inside_a_place_and_date_line():
+    assert parse_date("Đức Trọng, ngày 05 tháng 03 năm 1999") == ("1999-03-05", None)

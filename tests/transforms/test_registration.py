@@ -28,3 +28,16 @@ def test_registration_number(text, want):
 )
 def test_book_number(text, want):
     assert split_book_number(text) == want
+
+
+@pytest.mark.parametrize(
+    ("printed", "number", "suffix"),
+    [("463IKS", "463", "KS"), ("45|TLKT-BS", "45", "TLKT-BS"), ("12!BS", "12", "BS")],
+)
+def test_slash_misread_by_ocr_is_repaired(printed, number, suffix):
+    assert split_registration_number(printed)[:2] == (number, suffix)
+
+
+def test_book_with_misread_slash():
+    assert split_book_number("02!2025")[:2] == ("02", 2025)
+    assert split_book_number("02l2013")[:2] == ("02", 2013)
