@@ -1,0 +1,1 @@
+"""The web portal for clerks, reviewers and the data team (FastAPI; see issue 8)."""

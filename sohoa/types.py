@@ -50,3 +50,17 @@ class PageExtraction:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def page_extraction_from_dict(data: dict[str, Any]) -> PageExtraction:
+    """Rebuild a PageExtraction from ``to_dict()`` output (e.g. a chunk's JSON Lines file)."""
+    fields = {
+        name: FieldReading(
+            value_text=f.get("value_text"),
+            confidence=f.get("confidence", 0.0),
+            box=tuple(f["box"]) if f.get("box") else None,
+            label_text=f.get("label_text"),
+        )
+        for name, f in (data.get("fields") or {}).items()
+    }
+    return PageExtraction(**{**data, "fields": fields})

@@ -1,0 +1,289 @@
+"""The batch stages, as plain functions shared by the Airflow DAG, the command line and tests.
+
+A batch is a folder of scans. ``plan_chunks`` lists it; ``ocr_chunk`` reads a chunk of files
+into page extractions on disk (a finished chunk is reused on retry); ``prepare_records``
+normalises, validates and routes them; ``load_records`` writes them to the database.
+Only paths and small summaries cross between stages, never images or DataFrames.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sohoa import __version__
+from sohoa.national_format import EXTRACTED_FIELDS
+from sohoa.records import extractions_to_frame, frame_to_records, unreadable_page_record
+from sohoa.settings import Settings, get_settings
+from sohoa.types import PageExtraction, page_extraction_from_dict
+
+log = logging.getLogger(__name__)
+
+RULES_VERSION = f"sohoa-rules-{__version__}"
+
+# Files that sit beside scans but are never scans: ground truth, notes, our own outputs.
+SIDECAR_SUFFIXES = frozenset({".json", ".jsonl", ".txt", ".md", ".csv", ".parquet"})
+
+
+def iter_scan_files(paths: Iterable[str | Path]) -> list[Path]:
+    """Files to process: given files as they are, folders walked (sorted, sidecars skipped)."""
+    found: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found.extend(
+                f
+                for f in sorted(p.rglob("*"))
+                if f.is_file()
+                and not f.name.startswith(".")
+                and f.suffix.lower() not in SIDECAR_SUFFIXES
+            )
+        else:
+            found.append(p)
+    return found
+
+
+def plan_chunks(batch_dir: str | Path, chunk_size: int) -> list[list[str]]:
+    """The batch's scan files in chunks of ``chunk_size`` (the unit of OCR work and retry)."""
+    files = [str(f) for f in iter_scan_files([batch_dir])]
+    return [files[i : i + chunk_size] for i in range(0, len(files), max(1, chunk_size))]
+
+
+def extract_files(
+    files: Sequence[str | Path], declared_type: str | None = None, settings: Settings | None = None
+) -> list[PageExtraction]:
+    """Cleanup + OCR + field extraction of every page of every file; bad files become results."""
+    from ocr.pipeline import extract_file  # heavy imports stay out of DAG parsing
+
+    settings = settings or get_settings()
+    out: list[PageExtraction] = []
+    for f in files:
+        out.extend(
+            extract_file(
+                str(f),
+                declared_type=declared_type,
+                lang=settings.tesseract_lang,
+                timeout=settings.tesseract_timeout_s,
+            )
+        )
+    return out
+
+
+def ocr_chunk(files: Sequence[str], work_dir: str | Path, declared_type: str | None = None) -> str:
+    """Extract a chunk of files to a JSON Lines file in ``work_dir`` and return its path.
+
+    The file name is a hash of the chunk's file list, so a retried or re-run task finds the
+    finished chunk and does not OCR it again.
+    """
+    work = Path(work_dir)
+    work.mkdir(parents=True, exist_ok=True)
+    key = hashlib.sha256("\n".join(files).encode()).hexdigest()[:16]
+    target = work / f"pages-{key}.jsonl"
+    if target.exists():
+        log.info("chunk %s already extracted, reusing %s", key, target)
+        return str(target)
+    extractions = extract_files(files, declared_type)
+    tmp = target.with_suffix(".tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for ex in extractions:
+            fh.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
+    tmp.replace(target)  # atomic: a killed task never leaves a half chunk behind
+    return str(target)
+
+
+def read_chunks(paths: Iterable[str | Path]) -> list[PageExtraction]:
+    out = []
+    for p in paths:
+        with open(p, encoding="utf-8") as fh:
+            out.extend(page_extraction_from_dict(json.loads(line)) for line in fh if line.strip())
+    return out
+
+
+@dataclass
+class PreparedBatch:
+    """Records ready to load, and what could not be read or was held."""
+
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)
+    unreadable: list[dict[str, Any]] = field(default_factory=list)
+    held: dict[str, str] = field(default_factory=dict)  # doc_type → reason for people
+    pages: list[dict[str, Any]] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, Any]]:
+        out = []
+        for df in self.frames.values():
+            out.extend(frame_to_records(df))
+        return out
+
+
+def _unsupported(ex: PageExtraction) -> PageExtraction:
+    ex.status = "failed"
+    ex.reason = "unsupported_doc_type" if ex.doc_type else "unknown_doc_type"
+    ex.message = (
+        f"Chưa hỗ trợ đọc loại hồ sơ '{ex.doc_type}' / Record type '{ex.doc_type}' "
+        "is not supported yet"
+        if ex.doc_type
+        else "Không nhận ra loại hồ sơ trên trang này / Could not tell the record type of this page"
+    )
+    return ex
+
+
+def prepare_records(
+    extractions: Sequence[PageExtraction],
+    batch_id: str | None = None,
+    data_docs_dir: str | Path | None = None,
+    settings: Settings | None = None,
+) -> PreparedBatch:
+    """Normalise, validate and route every readable page, per record type."""
+    from expectations.routing import route
+    from expectations.runner import validate
+    from transforms import normalise
+
+    settings = settings or get_settings()
+    prepared = PreparedBatch()
+    readable: list[PageExtraction] = []
+    for ex in extractions:
+        if ex.status == "ok" and ex.doc_type not in EXTRACTED_FIELDS:
+            ex = _unsupported(ex)
+        prepared.pages.append(
+            {
+                "source_sha256": ex.source_sha256,
+                "source_file": ex.source_file,
+                "page": ex.page,
+                "doc_type": ex.doc_type,
+                "status": ex.status,
+                "reason": ex.reason,
+                "message": ex.message,
+                "ocr_engine": ex.ocr_engine,
+                "page_text": ex.page_text,
+            }
+        )
+        if ex.status == "ok":
+            readable.append(ex)
+        else:
+            prepared.unreadable.append(unreadable_page_record(ex))
+    for doc_type in sorted({ex.doc_type for ex in readable}):
+        raw = extractions_to_frame(readable, doc_type, batch_id)
+        normalised = normalise(raw, doc_type)
+        report = validate(normalised, doc_type, data_docs_dir=data_docs_dir)
+        routed = route(report.frame, settings)
+        if report.held:
+            prepared.held[doc_type] = report.held_reason
+        prepared.frames[doc_type] = routed
+    return prepared
+
+
+@dataclass
+class BatchSummary:
+    batch_id: str
+    pages: int
+    records: int
+    auto_accepted: int
+    needs_review: int
+    unreadable: int
+    held: dict[str, str]
+    loaded: dict[str, int]
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+def load_records(
+    prepared: PreparedBatch,
+    batch: dict[str, Any],
+    database_url: str | None = None,
+    run_id: str | None = None,
+) -> dict[str, int]:
+    """Load every record type that was not held; one transaction per record type's batch."""
+    from registry.db import get_engine, upgrade
+    from registry.loader import load_batch
+
+    upgrade(database_url)
+    engine = get_engine(database_url)
+    ocr_engine = next((p["ocr_engine"] for p in prepared.pages if p.get("ocr_engine")), "unknown")
+    # The same batch read by the same engine and rules is the same run: re-running it is a no-op.
+    run_id = (
+        run_id
+        or hashlib.sha256(f"{batch['batch_id']}|{RULES_VERSION}|{ocr_engine}".encode()).hexdigest()[
+            :16
+        ]
+    )
+    totals: dict[str, int] = {}
+    try:
+        for doc_type, frame in sorted(prepared.frames.items()):
+            if doc_type in prepared.held or frame.empty:
+                continue
+            summary = load_batch(
+                engine,
+                frame,
+                batch={
+                    "batch_id": batch["batch_id"],
+                    "doc_type": doc_type,
+                    "commune_code": batch.get("commune_code"),
+                },
+                run_id=run_id,
+                rules_version=RULES_VERSION,
+                ocr_engine=ocr_engine,
+                pages=[p for p in prepared.pages if p.get("doc_type") == doc_type],
+            )
+            for key, value in _summary_dict(summary).items():
+                totals[key] = totals.get(key, 0) + value
+    finally:
+        engine.dispose()
+    return totals
+
+
+def _summary_dict(summary: Any) -> dict[str, int]:
+    counts = summary if isinstance(summary, dict) else summary.as_dict()
+    return {k: v for k, v in counts.items() if isinstance(v, int) and not isinstance(v, bool)}
+
+
+def summarise(batch_id: str, prepared: PreparedBatch, loaded: dict[str, int], t0: float):
+    records = prepared.records()
+    return BatchSummary(
+        batch_id=batch_id,
+        pages=len(prepared.pages),
+        records=len(records),
+        auto_accepted=sum(r["status"] == "auto_accepted" for r in records),
+        needs_review=sum(r["status"] == "needs_review" for r in records),
+        unreadable=len(prepared.unreadable),
+        held=prepared.held,
+        loaded=loaded,
+        seconds=round(time.monotonic() - t0, 2),
+    )
+
+
+def save_prepared(prepared: PreparedBatch, directory: str | Path) -> str:
+    """Write a prepared batch for the next task. Frames are pickled: they carry list and dict
+    cells (flags, boxes) that Parquet would hand back as arrays; the folder is private to
+    the batch's own tasks."""
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    for doc_type, df in prepared.frames.items():
+        df.to_pickle(out / f"{doc_type}.pkl")
+    manifest = {
+        "doc_types": sorted(prepared.frames),
+        "unreadable": prepared.unreadable,
+        "held": prepared.held,
+        "pages": prepared.pages,
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    return str(out)
+
+
+def read_prepared(directory: str | Path) -> PreparedBatch:
+    src = Path(directory)
+    manifest = json.loads((src / "manifest.json").read_text("utf-8"))
+    return PreparedBatch(
+        frames={t: pd.read_pickle(src / f"{t}.pkl") for t in manifest["doc_types"]},
+        unreadable=manifest["unreadable"],
+        held=manifest["held"],
+        pages=manifest["pages"],
+    )

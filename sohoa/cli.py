@@ -1,0 +1,167 @@
+"""The ``sohoa`` command line. Errors are mapped to exit codes here and only here."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+import traceback
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sohoa.errors import SohoaError
+from sohoa.settings import get_settings
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="sohoa: số hóa hồ sơ giấy / digitise paper records into the national format.",
+)
+db_app = typer.Typer(no_args_is_help=True, help="Cơ sở dữ liệu / the national-format database")
+app.add_typer(db_app, name="db")
+
+log = logging.getLogger("sohoa")
+
+
+def _probe_tesseract() -> str:
+    from ocr.tesseract import probe
+
+    return probe(get_settings().tesseract_lang)
+
+
+def _say(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+@app.command()
+def ocr(files: Annotated[list[Path], typer.Argument(help="Scans (images or PDF)")]) -> None:
+    """Văn bản trang sau làm sạch / cleaned-up page text to stdout (PDF: every page)."""
+    from ocr.pipeline import ocr_text
+
+    _probe_tesseract()
+    failed = 0
+    for path in files:
+        try:
+            pages = ocr_text(str(path))
+        except SohoaError as e:
+            failed += 1
+            _say(f"{path}: {e.for_people()}")
+            continue
+        sys.stdout.write("\f".join(pages))
+        sys.stdout.write("\n")
+    if failed:
+        raise typer.Exit(4)
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Scans or folders of scans")],
+    out: Annotated[Path | None, typer.Option("--out", help="JSON Lines file")] = None,
+    declared_type: Annotated[
+        str | None, typer.Option("--type", help="Loại hồ sơ khai báo / declared type (a hint)")
+    ] = None,
+) -> None:
+    """Bản ghi định dạng quốc gia / one JSON record per page, national format."""
+    from sohoa.batch import extract_files, iter_scan_files, prepare_records
+
+    _probe_tesseract()
+    files = iter_scan_files(paths)
+    if not files:
+        raise SohoaError("Không có tệp nào để đọc", "No files to read")
+    prepared = prepare_records(extract_files(files, declared_type))
+    lines = [*prepared.records(), *prepared.unreadable]
+    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+    try:
+        for rec in lines:
+            sink.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    finally:
+        if out:
+            sink.close()
+    for rec in prepared.unreadable:
+        _say(f"{rec['source_file']} (trang/page {rec['page']}): {rec['flags'][0]['message']}")
+    for doc_type, reason in prepared.held.items():
+        _say(f"{doc_type}: {reason}")
+    if prepared.unreadable:
+        raise typer.Exit(4)
+
+
+@app.command(name="eval")
+def eval_(
+    directory: Annotated[Path, typer.Argument(help="Folder of scans with ground-truth JSON")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Độ chính xác so với dữ liệu chuẩn / accuracy against ground truth."""
+    from sohoa.evaluate import evaluate, format_table
+
+    _probe_tesseract()
+    if not directory.is_dir():
+        raise SohoaError(
+            f"Không tìm thấy thư mục {directory}", f"Folder {directory} does not exist"
+        )
+    result = evaluate(directory)
+    text = json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_table(result)
+    typer.echo(text)
+
+
+@app.command()
+def demo(
+    pages: Annotated[int, typer.Option(help="Birth registration pages to generate")] = 6,
+    seed: Annotated[int, typer.Option(help="Generator seed")] = 2026,
+) -> None:
+    """Chạy thử toàn bộ / run the whole DAG on a generated sample batch (embedded default)."""
+    from sohoa.demo import run_demo
+
+    _probe_tesseract()
+    typer.echo(run_demo(pages=pages, seed=seed))
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = "head") -> None:
+    """Áp dụng migration / apply migrations to the database in SOHOA_DATABASE_URL."""
+    from registry.db import upgrade
+
+    upgrade(get_settings().database_url, revision)
+    typer.echo(f"database at {revision}: {get_settings().database_url}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    # per-page problems reach people in the output itself; logs are for developers
+    level = logging.INFO if os.environ.get("SOHOA_VERBOSE") else logging.ERROR
+    logging.basicConfig(
+        level=level,
+        format="%(levelname)s %(name)s: %(message)s",
+        force=True,  # libraries imported earlier may have configured the root logger
+    )
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)  # some libraries set their own loggers' levels (GX: INFO)
+    started = time.monotonic()
+    try:
+        exit_code = app(args=argv, standalone_mode=False)
+    except SohoaError as e:
+        _say(e.for_people())
+        return e.exit_code
+    except typer.Exit as e:
+        return e.exit_code
+    except (typer.Abort, KeyboardInterrupt):
+        _say("Đã dừng / stopped")
+        return 130
+    except Exception as e:  # the last net: one sentence for people, details for developers
+        if os.environ.get("SOHOA_DEBUG"):
+            traceback.print_exc()
+        _say(
+            f"Lỗi không mong đợi: {e.__class__.__name__}: {e} / Unexpected error "
+            "(set SOHOA_DEBUG=1 for details)"
+        )
+        return 1
+    finally:
+        log.debug("finished in %.1f s", time.monotonic() - started)
+    # click returns the code of ``typer.Exit`` when not in standalone mode
+    return exit_code if isinstance(exit_code, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
