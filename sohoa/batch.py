@@ -20,7 +20,6 @@ from typing import Any
 import pandas as pd
 
 from sohoa import __version__
-from sohoa.national_format import EXTRACTED_FIELDS
 from sohoa.records import extractions_to_frame, frame_to_records, unreadable_page_record
 from sohoa.settings import Settings, get_settings
 from sohoa.types import PageExtraction, page_extraction_from_dict
@@ -143,13 +142,13 @@ def prepare_records(
     """Normalise, validate and route every readable page, per record type."""
     from expectations.routing import route
     from expectations.runner import validate
-    from transforms import normalise
+    from transforms import normalise, supports
 
     settings = settings or get_settings()
     prepared = PreparedBatch()
     readable: list[PageExtraction] = []
     for ex in extractions:
-        if ex.status == "ok" and ex.doc_type not in EXTRACTED_FIELDS:
+        if ex.status == "ok" and not supports(ex.doc_type):
             ex = _unsupported(ex)
         prepared.pages.append(
             {

@@ -150,14 +150,19 @@ HOUSEHOLD_MEMBER_FIELDS = (
 LAND_HOLDER_FIELDS = ("full_name", "birth_year", "id_number", "address_text")
 LAND_VERTEX_FIELDS = ("point", "x", "y")
 
-# Raw text read off a birth registration page, keyed by the national field it feeds.
-# Ethnicity and nationality are read as printed words; normalisation derives the codes.
+# Raw text read off a page, keyed by the national field it feeds. Ethnicity, nationality,
+# relationship and purpose are read as printed words; normalisation derives the codes. Text that
+# carries an administrative unit (authority, address) also feeds the *_commune_code fields.
+_CIVIL_HEADER = (
+    "registration_number",  # "45/TLKT-BS" → number + suffix
+    "book_number",  # "02/2013" → book number + book year
+    "registration_date",
+    "registration_authority_text",  # → registration_commune_code
+)
+
 EXTRACTED_FIELDS: dict[str, tuple[str, ...]] = {
     "birth_registration": (
-        "registration_number",  # "45/TLKT-BS" → number + suffix
-        "book_number",  # "02/2013" → book number + book year
-        "registration_date",
-        "registration_authority_text",  # → registration_commune_code
+        *_CIVIL_HEADER,
         "child_full_name",
         "child_sex",
         "child_date_of_birth",
@@ -179,6 +184,86 @@ EXTRACTED_FIELDS: dict[str, tuple[str, ...]] = {
         "declarant_full_name",
         "declarant_relationship",
     ),
+    "marriage_registration": (
+        *_CIVIL_HEADER,
+        *(
+            f"{who}_{f}"
+            for who in ("husband", "wife")
+            for f in (
+                "full_name",
+                "date_of_birth",
+                "ethnicity",  # → *_ethnicity_code
+                "nationality",
+                "residence_text",
+                "id_number",
+            )
+        ),
+    ),
+    "death_registration": (
+        *_CIVIL_HEADER,
+        "deceased_full_name",
+        "deceased_sex",
+        "deceased_date_of_birth",
+        "deceased_ethnicity",  # → deceased_ethnicity_code
+        "deceased_nationality",
+        "deceased_personal_id",
+        "deceased_last_residence_text",
+        "date_of_death",  # may carry the time: "14 giờ 30 phút, ngày …" → time_of_death too
+        "time_of_death",
+        "place_of_death_text",
+        "cause_of_death",
+        "declarant_full_name",
+        "declarant_relationship",
+    ),
+    "household_registration": (
+        "household_book_number",
+        "head_full_name",
+        "address_text",  # → address_commune_code, address_province_code
+        "issue_date",
+    ),
+    "land_certificate": (
+        "certificate_serial",
+        "certificate_code",
+        "register_entry_number",
+        "issue_date",
+        "issuing_authority_text",
+        "parcel_number",
+        "map_sheet_number",
+        "parcel_address_text",  # → parcel_commune_code
+        "area_m2",  # "720,2 m²" (with the area in words, when printed, kept for a cross-check)
+        "use_form",  # "Sử dụng riêng" → private
+        "land_use_purpose",  # "Đất ở tại nông thôn (ONT)" → land_use_purpose_code
+        "land_use_term",  # "Lâu dài" → permanent, or a date
+        "land_use_origin_text",
+    ),
+}
+
+# Rows of a table on the page: each row a dict of raw field → text, in the same way as above.
+EXTRACTED_TABLES: dict[str, dict[str, tuple[str, ...]]] = {
+    "household_registration": {
+        "members": (
+            "member_index",
+            "full_name",
+            "other_name",
+            "relationship_to_head",  # printed word → code
+            "sex",
+            "date_of_birth",
+            "place_of_birth_text",
+            "hometown_text",
+            "ethnicity",  # → ethnicity_code
+            "religion",
+            "nationality",
+            "id_number",
+            "occupation",
+            "previous_residence_text",
+            "moved_in_date",
+            "struck_out",  # "true"/"false" from the row's strike line or its note
+        ),
+    },
+    "land_certificate": {
+        "holders": ("full_name", "birth_year", "id_number", "address_text"),
+        "vertices": ("point", "x", "y"),
+    },
 }
 
 # Fields that hold a person's data (for access control and audit in the portal).

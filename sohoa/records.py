@@ -14,7 +14,12 @@ from typing import Any
 
 import pandas as pd
 
-from sohoa.national_format import ENVELOPE_FIELDS, EXTRACTED_FIELDS, NATIONAL_FIELDS
+from sohoa.national_format import (
+    ENVELOPE_FIELDS,
+    EXTRACTED_FIELDS,
+    EXTRACTED_TABLES,
+    NATIONAL_FIELDS,
+)
 from sohoa.types import PageExtraction
 
 
@@ -27,8 +32,12 @@ def make_record_id(source_sha256: str, page: int, index_on_page: int = 0) -> str
 def extractions_to_frame(
     extractions: Iterable[PageExtraction], doc_type: str, batch_id: str | None = None
 ) -> pd.DataFrame:
-    """One row per readable page of ``doc_type``, in the shape ``transforms.normalise`` takes."""
+    """One row per readable page of ``doc_type``, in the shape ``transforms.normalise`` takes.
+
+    A table (household members, land holders and vertices) is one cell holding a list of row
+    dicts (raw field → text), with ``conf__<table>`` and ``box__<table>`` lists beside it."""
     raw_fields = EXTRACTED_FIELDS[doc_type]
+    tables = tuple(EXTRACTED_TABLES.get(doc_type, {}))
     rows: list[dict[str, Any]] = []
     for ex in extractions:
         if ex.status != "ok" or ex.doc_type != doc_type:
@@ -46,10 +55,19 @@ def extractions_to_frame(
             row[name] = reading.value_text if reading else None
             row[f"conf__{name}"] = float(reading.confidence) if reading else 0.0
             row[f"box__{name}"] = list(reading.box) if reading and reading.box else None
+        for table in tables:
+            table_rows = ex.tables.get(table, [])
+            row[table] = [{k: r.value_text for k, r in tr.items()} for tr in table_rows]
+            row[f"conf__{table}"] = [
+                {k: float(r.confidence) for k, r in tr.items()} for tr in table_rows
+            ]
+            row[f"box__{table}"] = [
+                {k: list(r.box) if r.box else None for k, r in tr.items()} for tr in table_rows
+            ]
         rows.append(row)
     columns = [
         *ENVELOPE_FIELDS,
-        *(c for name in raw_fields for c in (name, f"conf__{name}", f"box__{name}")),
+        *(c for name in (*raw_fields, *tables) for c in (name, f"conf__{name}", f"box__{name}")),
     ]
     return pd.DataFrame(rows, columns=columns)
 

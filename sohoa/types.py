@@ -41,6 +41,8 @@ class PageExtraction:
     source_sha256: str
     page: int
     fields: dict[str, FieldReading] = field(default_factory=dict)
+    # rows of the page's tables (EXTRACTED_TABLES): e.g. tables["members"][i]["full_name"]
+    tables: dict[str, list[dict[str, FieldReading]]] = field(default_factory=dict)
     page_text: str = ""
     status: str = "ok"  # ok | skipped | failed
     reason: str | None = None  # reason code when not ok
@@ -54,13 +56,18 @@ class PageExtraction:
 
 def page_extraction_from_dict(data: dict[str, Any]) -> PageExtraction:
     """Rebuild a PageExtraction from ``to_dict()`` output (e.g. a chunk's JSON Lines file)."""
-    fields = {
-        name: FieldReading(
+
+    def reading(f: dict[str, Any]) -> FieldReading:
+        return FieldReading(
             value_text=f.get("value_text"),
             confidence=f.get("confidence", 0.0),
             box=tuple(f["box"]) if f.get("box") else None,
             label_text=f.get("label_text"),
         )
-        for name, f in (data.get("fields") or {}).items()
+
+    fields = {name: reading(f) for name, f in (data.get("fields") or {}).items()}
+    tables = {
+        name: [{k: reading(v) for k, v in row.items()} for row in rows]
+        for name, rows in (data.get("tables") or {}).items()
     }
-    return PageExtraction(**{**data, "fields": fields})
+    return PageExtraction(**{**data, "fields": fields, "tables": tables})

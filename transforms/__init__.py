@@ -26,6 +26,11 @@ _MAPPERS: dict[str, tuple[Callable, dict[str, str]]] = {
 }
 
 
+def supports(doc_type: str | None) -> bool:
+    """Whether ``normalise`` knows this record type yet."""
+    return doc_type in _MAPPERS
+
+
 def _as_text(col: pd.Series) -> pd.Series:
     """Raw text column as object dtype with None for missing/empty values."""
     s = col.astype(object)
