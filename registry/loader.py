@@ -49,14 +49,20 @@ from registry.errors import LoadError, LoadInputError
 from registry.models import (
     NATURAL_KEY_PARTS,
     NATURAL_KEY_SEPARATOR,
+    NESTED_TABLES,
     RECORD_STATUSES,
     Batch,
     BirthRegistration,
+    DeathRegistration,
     FieldValue,
+    HouseholdBook,
+    LandCertificate,
+    MarriageRegistration,
     Page,
     ReviewFlag,
     SourceFile,
 )
+from registry.nested import NestedRows, apply_locks, member_key_conflicts, read_nested, write_nested
 from sohoa.national_format import ADMIN_CODE_SCHEME, DOC_TYPES, ENVELOPE_FIELDS, NATIONAL_FIELDS
 
 log = logging.getLogger(__name__)
@@ -104,6 +110,7 @@ class LoadSummary:
     needs_review: int
     natural_key_conflicts: int
     pages: int
+    nested_rows: int = 0  # member / holder / vertex rows handed to the database
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -145,6 +152,60 @@ _SPECS: dict[str, _DocSpec] = {
         natural_key=NATURAL_KEY_PARTS,
     ),
 }
+
+_CIVIL_DERIVED = {
+    "registration_number_suffix": "registration_number",
+    "book_year": "book_number",
+    "registration_commune_code": "registration_authority_text",
+}
+
+
+def _flat(doc_type: str) -> tuple[str, ...]:
+    """The record's own columns: national fields without the nested lists."""
+    return tuple(f for f in NATIONAL_FIELDS[doc_type] if f not in NESTED_TABLES.get(doc_type, {}))
+
+
+_SPECS.update(
+    {
+        "marriage_registration": _DocSpec(
+            doc_type="marriage_registration",
+            table=MarriageRegistration.__table__,
+            fields=_flat("marriage_registration"),
+            derived_from={
+                **_CIVIL_DERIVED,
+                "husband_ethnicity_code": "husband_ethnicity",
+                "wife_ethnicity_code": "wife_ethnicity",
+            },
+            natural_key=NATURAL_KEY_PARTS,
+        ),
+        "death_registration": _DocSpec(
+            doc_type="death_registration",
+            table=DeathRegistration.__table__,
+            fields=_flat("death_registration"),
+            derived_from={**_CIVIL_DERIVED, "deceased_ethnicity_code": "deceased_ethnicity"},
+            natural_key=NATURAL_KEY_PARTS,
+        ),
+        "household_registration": _DocSpec(
+            doc_type="household_registration",
+            table=HouseholdBook.__table__,
+            fields=_flat("household_registration"),
+            derived_from={
+                "address_commune_code": "address_text",
+                "address_province_code": "address_text",
+            },
+        ),
+        "land_certificate": _DocSpec(
+            doc_type="land_certificate",
+            table=LandCertificate.__table__,
+            fields=_flat("land_certificate"),
+            derived_from={
+                "parcel_commune_code": "parcel_address_text",
+                "land_use_purpose_code": "land_use_purpose",
+            },
+            natural_key=("certificate_serial",),
+        ),
+    }
+)
 
 LOADABLE_DOC_TYPES = tuple(_SPECS)
 
@@ -206,7 +267,7 @@ def load_batch(
     Raises ``LoadInputError`` (every problem at once) before touching the database, and
     ``LoadError`` when the database refuses the batch.
     """
-    spec, incoming, page_rows = _check_input(
+    spec, incoming, page_rows, nested = _check_input(
         records, batch, run_id, rules_version, ocr_engine, pages
     )
     batch_id = batch["batch_id"]
@@ -219,8 +280,11 @@ def load_batch(
             page_count = _write_sources_and_pages(
                 conn, spec, batch_id, incoming, page_rows, ocr_engine
             )
+            nested_kept = _prepare_nested(conn, nested, incoming, run_id)
             plan = _plan_records(conn, spec, batch_id, incoming, run_id, rules_version, ocr_engine)
             _write_plan(conn, spec, plan)
+            now = _now()
+            nested_rows = sum(write_nested(conn, n, run_id, now) for n in nested.values())
             summary = LoadSummary(
                 batch_id=batch_id,
                 run_id=run_id,
@@ -228,10 +292,11 @@ def load_batch(
                 inserted=plan.inserted,
                 updated=plan.updated,
                 unchanged=plan.unchanged,
-                locked_kept=plan.locked_kept,
+                locked_kept=plan.locked_kept + nested_kept,
                 needs_review=plan.needs_review,
                 natural_key_conflicts=plan.conflicts,
                 pages=page_count,
+                nested_rows=nested_rows,
             )
             _finish_batch(conn, summary)
     except LoadInputError:
@@ -245,6 +310,36 @@ def load_batch(
         raise
     log.info("loaded batch %s: %s", batch_id, summary.as_dict())
     return summary
+
+
+def _prepare_nested(
+    conn: Connection, nested: dict[str, NestedRows], incoming: list[_Incoming], run_id: str
+) -> int:
+    """Natural keys of members (duplicates flagged on their record) and reviewers' locks."""
+    kept = 0
+    by_id = {r.record_id: r for r in incoming}
+    for rows in nested.values():
+        if "natural_key" in rows.table.c:
+            for rid, holders in member_key_conflicts(conn, rows).items():
+                by_id[rid].flags.append(_member_duplicate_flag(holders))
+        kept += apply_locks(conn, rows, run_id)
+    return kept
+
+
+def _member_duplicate_flag(holders: list[str]) -> dict[str, Any]:
+    listing = ", ".join(sorted(set(holders)))
+    return {
+        "field": "members",
+        "reason": DUPLICATE_REASON,
+        "message_vi": (
+            f"Trùng số sổ hộ khẩu và số thứ tự nhân khẩu với {listing}: "
+            "cần xác định có phải cùng một người không."
+        ),
+        "message_en": (
+            f"Same household book number and member index as {listing}: "
+            "decide whether they are the same entry."
+        ),
+    }
 
 
 def natural_key_of(doc_type: str, values: dict[str, Any]) -> str | None:
@@ -282,7 +377,7 @@ def _check_input(
     rules_version: str,
     ocr_engine: str,
     pages: list[dict[str, Any]] | None,
-) -> tuple[_DocSpec, list[_Incoming], list[dict[str, Any]]]:
+) -> tuple[_DocSpec, list[_Incoming], list[dict[str, Any]], dict[str, NestedRows]]:
     problems: list[str] = []
     for name, value in (
         ("run_id", run_id),
@@ -307,7 +402,7 @@ def _check_input(
     if spec is None:
         raise LoadInputError(problems)
 
-    required = (*ENVELOPE_FIELDS, *spec.fields, "status", "flags")
+    required = (*ENVELOPE_FIELDS, *NATIONAL_FIELDS[spec.doc_type], "status", "flags")
     missing = [c for c in required if c not in records.columns]
     if missing:
         problems.append(f"records lack columns {missing}")
@@ -317,6 +412,7 @@ def _check_input(
         raise LoadInputError(problems)
 
     incoming = _read_records(records, spec, batch_id, problems)
+    nested = read_nested(records, spec.doc_type, problems)
     page_rows = _read_pages(pages or [], problems)
     if problems:
         if len(problems) > MAX_PROBLEMS_LISTED:
@@ -324,7 +420,7 @@ def _check_input(
             problems = [*problems[:MAX_PROBLEMS_LISTED], f"… and {more} more"]
         raise LoadInputError(problems)
     incoming.sort(key=lambda r: r.record_id)
-    return spec, incoming, page_rows
+    return spec, incoming, page_rows, nested
 
 
 def _read_records(
@@ -843,9 +939,10 @@ def _plan_records(
             "rules_version": rules_version,
             "ocr_engine": ocr_engine,
             "status": status,
-            "natural_key": key,
             **final,
         }
+        if "natural_key" in table.c:
+            row["natural_key"] = key
         changed_fields = _plan_fields(plan, spec, r, run_id, existing_fields)
         if old is None:
             plan.inserted += 1

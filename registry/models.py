@@ -38,6 +38,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Column,
     DateTime,
     Double,
     ForeignKey,
@@ -46,7 +47,9 @@ from sqlalchemy import (
     Integer,
     MetaData,
     SmallInteger,
+    Table,
     Text,
+    UniqueConstraint,
     and_,
     column,
     or_,
@@ -347,3 +350,454 @@ Index("ix_review_flags_open", ReviewFlag.record_id, ReviewFlag.resolved)
 
 # Record tables by doc_type, for code that is handed a doc_type (loader, portal).
 RECORD_TABLES = {"birth_registration": BirthRegistration}
+
+
+# =========================================================================== revision 0002
+# The other record types, their nested rows, persons, reference data and reconciliation.
+# Record tables are built from field lists by one helper (``record_columns``) whose twin in
+# migration 0002 is frozen; ``tests/registry`` checks that both agree.
+
+LAND_USE_FORMS = ("private", "shared")
+RECONCILIATION_CATEGORIES = ("REDUNDANT", "CONFLICT", "NOT_IN_NATIONAL")
+RELATIONSHIP_CODES = (
+    "HEAD",
+    "WIFE",
+    "HUSBAND",
+    "CHILD",
+    "FATHER",
+    "MOTHER",
+    "SIBLING",
+    "GRANDCHILD",
+    "GRANDPARENT",
+    "CHILD_IN_LAW",
+    "OTHER",
+)
+OLD_ADMIN_SCHEME = "pre2025"  # codes of the list in force before 1 July 2025
+
+_INT_SUFFIXES = ("_year", "member_index", "holder_index", "vertex_index")
+_FLOAT_FIELDS = ("area_m2", "x", "y")
+
+
+def column_type(name: str) -> Any:
+    """SQL type of a national-format field, from its name (the rules of NATIONAL_FORMAT.md §1)."""
+    if name == "struck_out":
+        return Boolean()
+    if name == "sex" or name.endswith("_sex"):
+        return SmallInteger()
+    if name.endswith(_INT_SUFFIXES) or name == "book_year":
+        return Integer()
+    if name in _FLOAT_FIELDS:
+        return Double()
+    return Text()
+
+
+def field_check(name: str) -> ColumnElement[bool] | str | None:
+    """The CHECK a national-format field carries, from its name (None: free text)."""
+    if name.endswith("_commune_code"):
+        return admin_code_check(name, 5)
+    if name.endswith("_province_code"):
+        return admin_code_check(name, 2)
+    if name == "sex" or name.endswith("_sex"):
+        return in_values(name, (0, 1, 2))
+    if name.endswith(("_year",)):
+        return between(name, 1000, 9999)
+    if name.endswith(("_date", "date_of_birth", "date_of_death")) or name == "issue_date":
+        return iso_date(name)
+    if name == "ethnicity_code" or name.endswith("_ethnicity_code"):
+        return digits(name, 2)
+    if name == "nationality" or name.endswith("_nationality"):
+        return upper_alpha(name, 2)
+    if name.endswith("personal_id"):
+        return digits(name, 12)
+    if name == "id_number" or name.endswith("_id_number"):
+        return or_(digits(name, 9), digits(name, 12))
+    if name == "relationship_to_head":
+        return in_values(name, RELATIONSHIP_CODES)
+    if name == "use_form":
+        return in_values(name, LAND_USE_FORMS)
+    if name == "area_m2":
+        return column(name) >= 0
+    return None
+
+
+def record_columns(fields: tuple[str, ...]) -> list[Any]:
+    """Columns and CHECKs for national ``fields`` (admin codes get their ``_scheme`` column)."""
+
+    items: list[Any] = []
+    for f in fields:
+        items.append(Column(f, column_type(f), nullable=True))
+        if f.endswith(("_commune_code", "_province_code")):
+            items.append(Column(f"{f}_scheme", Text(), nullable=True))
+    for f in fields:
+        check = field_check(f)
+        if check is not None:
+            items.append(CheckConstraint(check, name=f))
+    return items
+
+
+def _envelope_columns(with_natural_key: bool = True) -> list[Any]:
+
+    items = [
+        Column("record_id", Text(), primary_key=True),
+        Column("source_sha256", Text(), nullable=False),
+        Column("page", Integer(), nullable=False),
+        Column("batch_id", Text(), ForeignKey("batches.batch_id"), nullable=False, index=True),
+        Column("run_id", Text(), nullable=False),
+        Column("rules_version", Text(), nullable=False),
+        Column("ocr_engine", Text(), nullable=False),
+        Column("status", Text(), nullable=False, index=True),
+    ]
+    if with_natural_key:
+        items.append(Column("natural_key", Text(), nullable=True, unique=True))
+    items += [
+        Column("created_at", DateTime(timezone=True), server_default=NOW, nullable=False),
+        Column("updated_at", DateTime(timezone=True), server_default=NOW, nullable=False),
+        ForeignKeyConstraint(["source_sha256", "page"], ["pages.source_sha256", "pages.page"]),
+        CheckConstraint(in_values("status", RECORD_STATUSES), name="status"),
+    ]
+    return items
+
+
+def _civil_key_check() -> Any:
+    return CheckConstraint(_NATURAL_KEY_CHECK, name="natural_key")
+
+
+def _child_columns(parent: str, index: str) -> list[Any]:
+    """Key, provenance and bookkeeping of a nested row (member, holder, vertex)."""
+
+    return [
+        Column("record_id", Text(), ForeignKey(f"{parent}.record_id"), primary_key=True),
+        Column(index, Integer(), primary_key=True),
+        Column("source_sha256", Text(), nullable=False),
+        Column("page", Integer(), nullable=False),
+        Column("run_id", Text(), nullable=False),  # the run that last wrote the row
+        Column("last_seen_run_id", Text(), nullable=False),  # the latest run that read it
+        Column("raw_values", JSONType, nullable=True),  # field → text as read
+        Column("confidences", JSONType, nullable=True),  # field → 0..1
+        Column("boxes", JSONType, nullable=True),  # field → [left, top, width, height]
+        Column("created_at", DateTime(timezone=True), server_default=NOW, nullable=False),
+        Column("updated_at", DateTime(timezone=True), server_default=NOW, nullable=False),
+        CheckConstraint(column(index) >= 1, name=index),
+    ]
+
+
+_CIVIL_HEADER_FIELDS = (
+    "registration_number",
+    "registration_number_suffix",
+    "book_number",
+    "book_year",
+    "registration_date",
+    "registration_authority_text",
+    "registration_commune_code",
+)
+
+MARRIAGE_FIELDS = (
+    *_CIVIL_HEADER_FIELDS,
+    *(
+        f"{who}_{f}"
+        for who in ("husband", "wife")
+        for f in (
+            "full_name",
+            "date_of_birth",
+            "ethnicity_code",
+            "nationality",
+            "residence_text",
+            "id_number",
+        )
+    ),
+)
+DEATH_FIELDS = (
+    *_CIVIL_HEADER_FIELDS,
+    "deceased_full_name",
+    "deceased_sex",
+    "deceased_date_of_birth",
+    "deceased_ethnicity_code",
+    "deceased_nationality",
+    "deceased_personal_id",
+    "deceased_last_residence_text",
+    "date_of_death",
+    "time_of_death",
+    "place_of_death_text",
+    "cause_of_death",
+    "declarant_full_name",
+    "declarant_relationship",
+)
+HOUSEHOLD_BOOK_FIELDS = (
+    "household_book_number",
+    "head_full_name",
+    "address_text",
+    "address_commune_code",
+    "address_province_code",
+    "issue_date",
+)
+MEMBER_FIELDS = (
+    "household_book_number",
+    "member_index",
+    "full_name",
+    "other_name",
+    "relationship_to_head",
+    "sex",
+    "date_of_birth",
+    "place_of_birth_text",
+    "hometown_text",
+    "ethnicity_code",
+    "religion",
+    "nationality",
+    "id_number",
+    "occupation",
+    "previous_residence_text",
+    "moved_in_date",
+    "struck_out",
+)
+LAND_FIELDS = (
+    "certificate_serial",
+    "certificate_code",
+    "register_entry_number",
+    "issue_date",
+    "issuing_authority_text",
+    "parcel_number",
+    "map_sheet_number",
+    "parcel_address_text",
+    "parcel_commune_code",
+    "area_m2",
+    "use_form",
+    "land_use_purpose_code",
+    "land_use_term",
+    "land_use_origin_text",
+)
+HOLDER_FIELDS = ("full_name", "birth_year", "id_number", "address_text")
+VERTEX_FIELDS = ("point", "x", "y")
+
+_t = Base.metadata
+
+
+class MarriageRegistration(Base):
+    """Giấy chứng nhận kết hôn; natural key as for births."""
+
+    __table__ = Table(
+        "marriage_registrations",
+        _t,
+        *_envelope_columns(),
+        *record_columns(MARRIAGE_FIELDS),
+        _civil_key_check(),
+    )
+
+
+class DeathRegistration(Base):
+    """Trích lục khai tử; natural key as for births."""
+
+    __table__ = Table(
+        "death_registrations",
+        _t,
+        *_envelope_columns(),
+        *record_columns(DEATH_FIELDS),
+        _civil_key_check(),
+    )
+
+
+class HouseholdBook(Base):
+    """One page of a household book (Sổ hộ khẩu): book-level fields; members nest below.
+
+    No natural key of its own: a book spans several pages, each a record. Members are keyed.
+    """
+
+    __table__ = Table(
+        "household_books",
+        _t,
+        *_envelope_columns(with_natural_key=False),
+        *record_columns(HOUSEHOLD_BOOK_FIELDS),
+        Index("ix_household_books_household_book_number", "household_book_number"),
+    )
+
+
+class HouseholdMember(Base):
+    """A member row of a household page. ``natural_key`` = ``book number|member index``
+    (UNIQUE; NULL when the book number is unknown or another row holds the key)."""
+
+    __table__ = Table(
+        "household_members",
+        _t,
+        *_child_columns("household_books", "member_index"),
+        Column("natural_key", Text(), nullable=True, unique=True),
+        *record_columns(tuple(f for f in MEMBER_FIELDS if f != "member_index")),
+        Index("ix_household_members_id_number", "id_number"),
+    )
+
+
+class LandParcel(Base):
+    """A parcel, keyed as map sheets are numbered: (old commune code, map sheet, parcel)."""
+
+    __table__ = Table(
+        "land_parcels",
+        _t,
+        Column("parcel_id", Integer(), primary_key=True, autoincrement=True),
+        Column("old_commune_code", Text(), nullable=False),
+        Column("old_commune_code_scheme", Text(), nullable=False),
+        Column("map_sheet_number", Text(), nullable=False),
+        Column("parcel_number", Text(), nullable=False),
+        Column("commune_code", Text(), nullable=True),
+        Column("commune_code_scheme", Text(), nullable=True),
+        Column("created_at", DateTime(timezone=True), server_default=NOW, nullable=False),
+        UniqueConstraint("old_commune_code", "map_sheet_number", "parcel_number"),
+        CheckConstraint(digits("old_commune_code", 5), name="old_commune_code"),
+        CheckConstraint(admin_code_check("commune_code", 5), name="commune_code"),
+    )
+
+
+class LandCertificate(Base):
+    """Giấy chứng nhận quyền sử dụng đất; natural key = certificate serial."""
+
+    __table__ = Table(
+        "land_certificates",
+        _t,
+        *_envelope_columns(),
+        *record_columns(LAND_FIELDS),
+        Column("parcel_id", Integer(), ForeignKey("land_parcels.parcel_id"), nullable=True),
+        CheckConstraint(
+            text("natural_key IS NULL OR natural_key = certificate_serial"), name="natural_key"
+        ),
+    )
+
+
+class LandHolder(Base):
+    __table__ = Table(
+        "land_holders",
+        _t,
+        *_child_columns("land_certificates", "holder_index"),
+        *record_columns(HOLDER_FIELDS),
+    )
+
+
+class LandVertex(Base):
+    __table__ = Table(
+        "land_vertices",
+        _t,
+        *_child_columns("land_certificates", "vertex_index"),
+        *record_columns(VERTEX_FIELDS),
+    )
+
+
+class Person(Base):
+    """A person known by a 12-digit personal ID, with where the registry last saw them."""
+
+    __table__ = Table(
+        "persons",
+        _t,
+        Column("personal_id", Text(), primary_key=True),
+        Column("legacy_id", Text(), nullable=True),
+        Column("full_name", Text(), nullable=True),
+        Column("sex", SmallInteger(), nullable=True),
+        Column("date_of_birth", Text(), nullable=True),
+        Column("source_doc_type", Text(), nullable=True),
+        Column("source_record_id", Text(), nullable=True),
+        Column("created_at", DateTime(timezone=True), server_default=NOW, nullable=False),
+        CheckConstraint(digits("personal_id", 12), name="personal_id"),
+        CheckConstraint(digits("legacy_id", 9), name="legacy_id"),
+        CheckConstraint(in_values("sex", (0, 1, 2)), name="sex"),
+        CheckConstraint(iso_date("date_of_birth"), name="date_of_birth"),
+    )
+
+
+class AdminUnit(Base):
+    """Provinces and communes of one code scheme (``2025`` or ``pre2025``); see ``seed``."""
+
+    __table__ = Table(
+        "admin_units",
+        _t,
+        Column("scheme", Text(), primary_key=True),
+        Column("code", Text(), primary_key=True),
+        Column("level", Text(), nullable=False),  # province | district | commune
+        Column("name", Text(), nullable=False),
+        Column("unit_type", Text(), nullable=True),  # Xã, Phường, Đặc khu, Tỉnh, …
+        Column("province_code", Text(), nullable=True),
+        Column("district_code", Text(), nullable=True),
+        CheckConstraint(in_values("level", ("province", "district", "commune")), name="level"),
+        CheckConstraint(
+            text(
+                "(level = 'province' AND length(code) = 2) OR (level = 'district'"
+                " AND length(code) = 3) OR (level = 'commune' AND length(code) = 5)"
+            ),
+            name="code_length",
+        ),
+    )
+
+
+class CodeListEntry(Base):
+    """One code of a code list in one code system (ethnicity: ``code_1979`` / ``code_gso``)."""
+
+    __table__ = Table(
+        "code_lists",
+        _t,
+        Column("list_name", Text(), primary_key=True),
+        Column("code_system", Text(), primary_key=True),
+        Column("code", Text(), primary_key=True),
+        Column("label", Text(), nullable=False),
+        Column("variants", JSONType, nullable=True),
+    )
+
+
+class NationalResident(Base):
+    """The national residence database's view of a person (reference for reconciliation)."""
+
+    __table__ = Table(
+        "national_residents",
+        _t,
+        Column("personal_id", Text(), primary_key=True),
+        Column("legacy_id", Text(), nullable=True, index=True),
+        Column("full_name", Text(), nullable=True),
+        Column("sex", SmallInteger(), nullable=True),
+        Column("date_of_birth", Text(), nullable=True),
+        Column("household_id", Text(), nullable=True, index=True),
+        Column("relationship_to_head", Text(), nullable=True),
+        Column("address_commune_code", Text(), nullable=True),
+        Column("address_commune_code_scheme", Text(), nullable=True),
+        Column("address_text", Text(), nullable=True),
+        Column("loaded_at", DateTime(timezone=True), server_default=NOW, nullable=False),
+        CheckConstraint(digits("personal_id", 12), name="personal_id"),
+        CheckConstraint(digits("legacy_id", 9), name="legacy_id"),
+        CheckConstraint(in_values("sex", (0, 1, 2)), name="sex"),
+        CheckConstraint(iso_date("date_of_birth"), name="date_of_birth"),
+        CheckConstraint(
+            in_values("relationship_to_head", RELATIONSHIP_CODES), name="relationship_to_head"
+        ),
+        CheckConstraint(admin_code_check("address_commune_code", 5), name="address_commune_code"),
+    )
+
+
+class ReconciliationResult(Base):
+    """One paper entry's reconciliation in one run (NATIONAL_FORMAT.md §3)."""
+
+    __table__ = Table(
+        "reconciliation_results",
+        _t,
+        Column("run_id", Text(), primary_key=True),
+        Column("entry_id", Text(), primary_key=True),
+        Column("category", Text(), nullable=False),
+        Column("matched_personal_id", Text(), nullable=True),
+        Column("match_probability", Double(), nullable=True),
+        Column("differing_fields", JSONType, nullable=True),
+        Column("duplicate_of_entry_id", Text(), nullable=True),
+        Column("evidence", JSONType, nullable=True),
+        Column("created_at", DateTime(timezone=True), server_default=NOW, nullable=False),
+        CheckConstraint(in_values("category", RECONCILIATION_CATEGORIES), name="category"),
+        CheckConstraint(between("match_probability", 0, 1), name="match_probability"),
+        CheckConstraint(digits("matched_personal_id", 12), name="matched_personal_id"),
+    )
+
+
+RECORD_TABLES.update(
+    {
+        "marriage_registration": MarriageRegistration,
+        "death_registration": DeathRegistration,
+        "household_registration": HouseholdBook,
+        "land_certificate": LandCertificate,
+    }
+)
+# Nested lists of a record type: list field → (model, index column, fields of a row).
+NESTED_TABLES: dict[str, dict[str, tuple[Any, str, tuple[str, ...]]]] = {
+    "household_registration": {"members": (HouseholdMember, "member_index", MEMBER_FIELDS)},
+    "land_certificate": {
+        "holders": (LandHolder, "holder_index", HOLDER_FIELDS),
+        "vertices": (LandVertex, "vertex_index", VERTEX_FIELDS),
+    },
+}

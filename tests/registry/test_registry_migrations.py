@@ -22,6 +22,21 @@ TABLES = {
     "review_flags",
     "review_actions",
 }
+TABLES_0002 = {
+    "marriage_registrations",
+    "death_registrations",
+    "household_books",
+    "household_members",
+    "land_certificates",
+    "land_holders",
+    "land_parcels",
+    "land_vertices",
+    "persons",
+    "admin_units",
+    "code_lists",
+    "national_residents",
+    "reconciliation_results",
+}
 
 
 def test_upgrade_head_on_empty_database(db_url):
@@ -30,7 +45,7 @@ def test_upgrade_head_on_empty_database(db_url):
     assert current_revision(db_url) == head_revision()
     engine = get_engine(db_url)
     try:
-        assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
+        assert set(inspect(engine).get_table_names()) == TABLES | TABLES_0002 | {"alembic_version"}
     finally:
         engine.dispose()
 
@@ -40,11 +55,15 @@ def test_downgrade_one_step_then_upgrade_again(db_url):
     downgrade(db_url, "-1")
     engine = get_engine(db_url)
     try:
-        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
-        assert current_revision(engine) is None  # 0001 is the only revision so far
-        upgrade(engine)
-        assert current_revision(engine) == head_revision()
         assert set(inspect(engine).get_table_names()) == TABLES | {"alembic_version"}
+        assert current_revision(engine) == "0001"
+        upgrade(engine)
+        assert current_revision(engine) == head_revision() == "0002"
+        assert set(inspect(engine).get_table_names()) == TABLES | TABLES_0002 | {"alembic_version"}
+        downgrade(engine, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        upgrade(engine)
+        assert current_revision(engine) == "0002"
     finally:
         engine.dispose()
 
@@ -59,7 +78,7 @@ def test_models_agree_with_migrations(engine):
         removed = {
             d[1].name for d in compare_metadata(context, MetaData()) if d[0] == "remove_table"
         }
-        assert removed == TABLES
+        assert removed == TABLES | TABLES_0002
 
 
 def test_constraint_names_are_the_same_on_both_engines(engine):
