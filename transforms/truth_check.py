@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sohoa.national_format import EXTRACTED_FIELDS, NATIONAL_FIELDS
+from sohoa.national_format import EXTRACTED_FIELDS, EXTRACTED_TABLES, NATIONAL_FIELDS
 from transforms import normalise
 
 
@@ -68,7 +68,8 @@ def check_pages(paths: list[Path]) -> dict[str, TruthCheck]:
         check = TruthCheck()
         for i, pg in enumerate(group):
             for f in NATIONAL_FIELDS[doc_type]:
-                if f not in pg["fields"]:
+                # tables: the generator's ``printed`` has no row-wise text to feed them from
+                if f not in pg["fields"] or f in EXTRACTED_TABLES.get(doc_type, {}):
                     continue
                 got, want = out.iloc[i][f], pg["fields"][f]
                 check.fields_compared += 1

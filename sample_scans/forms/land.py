@@ -357,7 +357,7 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
         "parcel_address_text": parcel_addr,
         "area_m2": area_text,
         "use_form": use_text,
-        "land_use_purpose_code": purpose_text,
+        "land_use_purpose": purpose_text,  # the printed words feed the code
         "land_use_term": term_text,
         "land_use_origin_text": origin,
     }
