@@ -26,13 +26,28 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from expectations import birth
+from expectations import birth, death, household, land, marriage
 from sohoa.settings import Settings, get_settings
 from transforms.flags import REASONS, FlagCollector
 
 log = logging.getLogger(__name__)
 
 _SUITES = {birth.DOC_TYPE: birth}
+_SUITES[household.DOC_TYPE] = household
+_SUITES |= {marriage.DOC_TYPE: marriage, death.DOC_TYPE: death}
+# Table suites: (doc_type, table) → object with ``prepare(rows, settings, today)`` and
+# ``build_suite(settings, today)``, run on the nested national rows exploded one frame row per
+# table row (``_parent`` = the record's position, ``_row`` = the row's position); a failing row
+# becomes a flag ``<table>[<row>].<field>`` on its record. The land certificate registers
+# ("land_certificate", "holders") and ("land_certificate", "vertices") the same way.
+_TABLE_SUITES: dict[tuple[str, str], object] = {
+    (household.DOC_TYPE, household.TABLE): household.MEMBERS,
+}
+_SUITES[land.DOC_TYPE] = land
+_TABLE_SUITES |= {
+    (land.DOC_TYPE, "holders"): land.HOLDERS,
+    (land.DOC_TYPE, "vertices"): land.VERTICES,
+}
 _SITE = "sohoa_data_docs"
 
 
@@ -180,6 +195,10 @@ def validate(
             failed |= mask
             collector.add(mask, meta["field"], meta["reason"], prepared[meta["field"]])
 
+    for (suite_type, table), table_suite in _TABLE_SUITES.items():
+        if suite_type == doc_type and table in df.columns:
+            _validate_table(df, table, table_suite, settings, today, collector, failed, outcomes)
+
     existing = df["flags"] if "flags" in df.columns else None
     merged = collector.to_lists(existing)
     for i, row in enumerate(merged):  # drop a flag the transforms already raised
@@ -226,3 +245,50 @@ def _hold_reason(outcomes: list[ExpectationOutcome], share: float, doc_type: str
         f"The batch may not be of type '{doc_type}', or the scanner was set wrong; not loading it."
     )
     return vi, en
+
+
+def explode_rows(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Nested national rows of ``df[table]`` as a frame with ``_parent`` and ``_row``."""
+    records = []
+    for p, rows in enumerate(df[table].tolist()):
+        if isinstance(rows, list):
+            records.extend({**r, "_parent": p, "_row": i} for i, r in enumerate(rows))
+    return pd.DataFrame(records)
+
+
+@lru_cache(maxsize=8)
+def _ephemeral_table(name: str, suite_module, today: dt.date):
+    import great_expectations as gx
+
+    context = gx.get_context(mode="ephemeral")
+    _silence_progress_bars(context)
+    return _validation_definition(context, name, suite_module.build_suite(get_settings(), today))
+
+
+def _validate_table(df, table, suite_module, settings, today, collector, failed, outcomes) -> None:
+    """Validate a record type's table rows and flag their records (``members[2].sex``)."""
+    rows = explode_rows(df, table)
+    if rows.empty:
+        return
+    prepared = suite_module.prepare(rows, settings, today)
+    vd = _ephemeral_table(suite_module.SUITE_NAME, suite_module, today)
+    result = vd.run(batch_parameters={"dataframe": prepared}, result_format="COMPLETE")
+    parents = prepared["_parent"].to_numpy()
+    positions = prepared["_row"].to_numpy()
+    for r in result.results:
+        meta = r.expectation_config.meta or {}
+        unexpected = [u for u in (r.result.get("unexpected_index_list") or [])
+                      if isinstance(u, (int, np.integer))]  # fmt: skip
+        outcomes.append(ExpectationOutcome(
+            r.expectation_config.type, f"{table}.{meta.get('field')}", meta.get("reason"),
+            bool(r.success), len(unexpected),
+        ))  # fmt: skip
+        if not meta.get("field"):
+            continue
+        for u in unexpected:
+            mask = np.zeros(len(df), dtype=bool)
+            mask[int(parents[u])] = True
+            failed |= mask
+            value = prepared[meta["field"]].iloc[[u]]
+            collector.add(mask, f"{table}[{int(positions[u])}].{meta['field']}", meta["reason"],
+                          pd.Series([value.iloc[0]] * len(df), dtype=object))  # fmt: skip

@@ -50,7 +50,8 @@ EVIDENCE: dict[str, tuple[str, ...]] = {
         "khai tử",
         "Nơi cư trú cuối cùng",
     ),
-    "household_registration": ("Quan hệ với chủ hộ", "Chủ hộ", "Số sổ", "Nơi thường trú"),
+    # not "Nơi thường trú": birth and death forms print it too (parents', the deceased's)
+    "household_registration": ("Quan hệ với chủ hộ", "Chủ hộ", "Số sổ"),
     "land_certificate": (
         "Thửa đất số",
         "Tờ bản đồ số",

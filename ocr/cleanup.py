@@ -71,6 +71,113 @@ def _ink_mask(gray: Image, max_side: int) -> tuple[Image, float]:
     return mask, scale
 
 
+def find_page_quad(
+    image: Image,
+    max_side: int = 800,
+    min_area_frac: float = 0.2,
+    max_area_frac: float = 0.95,
+    min_contrast: float = 40.0,
+    min_solidity: float = 0.975,
+    min_margin_frac: float = 0.005,
+) -> np.ndarray | None:
+    """Corners (tl, tr, br, bl; float32, full-size pixels) of a sheet of paper photographed on
+    a darker surface, or ``None`` when no confident quadrilateral is found.
+
+    Works on a downscaled copy: Otsu splits bright paper from the darker surface, the largest
+    region's convex hull is simplified to four points. Confident means: the region covers
+    20-95% of the photo, it is clearly brighter than what surrounds it, it is nearly convex,
+    the four points fit it, and no corner is cut off by the photo's edge (a flatbed scan whose
+    page fills the image, or a page rotated inside a gray border touching it, is left alone).
+    """
+    gray = to_gray(image)
+    h, w = gray.shape[:2]
+    scale = min(1.0, max_side / max(h, w))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (5, 5), 0)
+    _, mask = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
+    k = max(5, int(max(small.shape) * 0.02) | 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, k))
+    mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, kernel)  # text and dust inside the page
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)  # bright specks on the surface
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    region = max(contours, key=cv2.contourArea)
+    total = float(small.shape[0] * small.shape[1])
+    area = cv2.contourArea(region)
+    if not (min_area_frac <= area / total <= max_area_frac):
+        return None
+    hull = cv2.convexHull(region)
+    if area / max(cv2.contourArea(hull), 1.0) < min_solidity:
+        return None
+    filled = np.zeros_like(mask)
+    cv2.drawContours(filled, [hull], -1, 255, thickness=-1)
+    inside, outside = small[filled > 0], small[filled == 0]
+    if outside.size == 0 or float(inside.mean()) - float(outside.mean()) < min_contrast:
+        return None
+    perimeter = cv2.arcLength(hull, True)
+    quad = None
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4:
+            quad = approx.reshape(4, 2).astype(np.float32)
+            break
+    if quad is None or not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
+        return None
+    if abs(cv2.contourArea(quad) - area) / area > 0.04:  # four points must fit the region
+        return None
+    sh, sw = small.shape[:2]
+    margin = min_margin_frac * max(sh, sw)
+    xs, ys = quad[:, 0], quad[:, 1]
+    if (
+        xs.min() < margin
+        or ys.min() < margin
+        or xs.max() > sw - 1 - margin
+        or ys.max() > sh - 1 - margin
+    ):
+        return None
+    return _order_corners(quad / scale)
+
+
+def _order_corners(pts: np.ndarray) -> np.ndarray:
+    """Order four points as top-left, top-right, bottom-right, bottom-left."""
+    s = pts.sum(axis=1)
+    d = np.diff(pts, axis=1).ravel()
+    return np.array(
+        [pts[np.argmin(s)], pts[np.argmin(d)], pts[np.argmax(s)], pts[np.argmax(d)]],
+        dtype=np.float32,
+    )
+
+
+def correct_perspective(image: Image) -> Image:
+    """Warp a phone photo of a page to a flat rectangle (only with a confident quadrilateral).
+
+    The output keeps the page's own resolution (the longer of each pair of opposite sides);
+    anything outside the page (table, hands) is dropped. Other images are returned unchanged.
+    """
+    quad = find_page_quad(image)
+    if quad is None:
+        return image
+    tl, tr, br, bl = quad
+    width = round(float(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))))
+    height = round(float(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))
+    if width < 64 or height < 64:
+        return image
+    target = np.array(
+        [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32
+    )
+    matrix = cv2.getPerspectiveTransform(quad, target)
+    log.info(
+        "perspective corrected: page %dx%d from corners %s",
+        width,
+        height,
+        quad.astype(int).tolist(),
+    )
+    return cv2.warpPerspective(
+        image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
 def rotate_quarter(image: Image, degrees_clockwise: int) -> Image:
     """Rotate by a multiple of 90° clockwise (lossless)."""
     turns = (degrees_clockwise // 90) % 4
@@ -311,6 +418,66 @@ def upscale(gray: Image, factor: float = 1.5) -> Image:
     return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
 
 
+def text_height(gray: Image, ink_threshold: int = 150) -> float:
+    """Median height in pixels of letter-sized ink blobs (0 when there are none)."""
+    ink = (to_gray(gray) < ink_threshold).astype(np.uint8)
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    hs, ws = stats[1:, cv2.CC_STAT_HEIGHT], stats[1:, cv2.CC_STAT_WIDTH]
+    letters = hs[(hs >= 8) & (hs <= 200) & (ws >= 3)]
+    return float(np.median(letters)) if len(letters) else 0.0
+
+
+def upscale_small_text(
+    gray: Image, min_height: float = 20.0, target_height: float = 26.0, max_factor: float = 2.5
+) -> Image:
+    """Enlarge a page whose letters are small (a low-resolution scan or a far phone photo).
+
+    Tesseract's LSTM reads worst below a letter height of about 20 px; pages already above
+    ``min_height`` are returned unchanged (enlarging them costs time and accuracy, see README).
+    """
+    height = text_height(gray)
+    if height <= 0 or height >= min_height:
+        return gray
+    factor = min(max_factor, target_height / height)
+    log.debug("letters %.0f px high: upscale by %.2f", height, factor)
+    return cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+
+
+# --------------------------------------------------------------------------- page content
+
+
+def empty_page_kind(
+    image: Image,
+    max_side: int = 700,
+    dark_level: int = 60,
+    dark_share: float = 0.85,
+    min_ink_share: float = 0.0015,
+    min_marks: int = 25,
+) -> str | None:
+    """``"dark"`` for an all-black (or lens-cap) image, ``"blank"`` for a page with no writing
+    on it, ``None`` for a page worth reading. Cheap: one downscaled gray copy.
+
+    Blank means: after illumination flattening, less than ``min_ink_share`` of the page is ink
+    and fewer than ``min_marks`` letter-sized marks are found (dust and a few specks of a
+    photocopy are not writing).
+    """
+    gray = to_gray(image)
+    h, w = gray.shape[:2]
+    scale = min(1.0, max_side / max(h, w))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    if float(np.mean(small < dark_level)) >= dark_share:
+        return "dark"
+    flat = flatten_illumination(small, work_scale=1.0)
+    ink = (flat < 150).astype(np.uint8)
+    if float(ink.mean()) >= min_ink_share:
+        _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+        hs = stats[1:, cv2.CC_STAT_HEIGHT]
+        marks = int(np.count_nonzero((hs >= 4) & (hs <= max(8, small.shape[0] // 10))))
+        if marks >= min_marks:
+            return None
+    return "blank"
+
+
 # --------------------------------------------------------------------------- orchestrator
 
 
@@ -318,6 +485,7 @@ def upscale(gray: Image, factor: float = 1.5) -> Image:
 class CleanupSteps:
     """Which steps ``clean_page`` runs. The defaults are what measurably helped (README)."""
 
+    correct_perspective: bool = True
     suppress_colour_ink: bool = True
     flatten_illumination: bool = True
     # OSD costs 1-2.5 s a page (as much as the OCR): the pipeline runs it only for pages that
@@ -328,17 +496,21 @@ class CleanupSteps:
     remove_leader_dots: bool = True
     remove_rules: bool = False
     binarise: bool = False
+    upscale_small_text: bool = False  # measured: harsh 44.6 % → 39.7 % (README)
     upscale_factor: float = 1.0
     extra: Sequence[tuple[str, Step]] = field(default_factory=tuple)
 
 
 DEFAULT_STEPS = CleanupSteps()
 NO_STEPS = CleanupSteps(
+    correct_perspective=False,
     suppress_colour_ink=False,
     fix_orientation=False,
     deskew=False,
     flatten_illumination=False,
+    remove_specks=False,
     remove_leader_dots=False,
+    upscale_small_text=False,
 )
 
 
@@ -351,6 +523,7 @@ def clean_page(
     """Run the cleanup steps in order and return a gray page ready for OCR."""
     trace = _Trace(debug_dir, page)
     img = trace("00_input", image)
+    img = trace("00_perspective", correct_perspective(img)) if steps.correct_perspective else img
     img = trace("01_colour", suppress_colour_ink(img)) if steps.suppress_colour_ink else img
     img = trace("02_gray", to_gray(img))
     img = trace("03_flatten", flatten_illumination(img)) if steps.flatten_illumination else img
@@ -360,6 +533,7 @@ def clean_page(
     img = trace("06_leaders", remove_leader_dots(img)) if steps.remove_leader_dots else img
     img = trace("07_rules", remove_rules(img)) if steps.remove_rules else img
     img = trace("08_binarise", binarise(img)) if steps.binarise else img
+    img = trace("09_small_text", upscale_small_text(img)) if steps.upscale_small_text else img
     if steps.upscale_factor != 1.0:
         img = trace("09_upscale", upscale(img, steps.upscale_factor))
     for name, step in steps.extra:

@@ -76,6 +76,9 @@ class FormSpec:
     rules: tuple[FieldRule, ...]
     first_section: str = "main"
     fallbacks: tuple[Callable[[list[Row], dict[str, FieldReading]], None], ...] = ()
+    # table reader hook (``ocr.tables.TablesReader``): (words, cleaned page image) → {table name:
+    # rows of raw field → FieldReading}; ``ocr.pipeline`` fills ``PageExtraction.tables`` with it
+    tables: Callable[..., dict[str, list[dict[str, FieldReading]]]] | None = None
 
 
 # --------------------------------------------------------------------------- rows and hits

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,6 +28,9 @@ MAX_FILE_BYTES = 200 * 1024 * 1024  # a 500-page archive PDF fits; anything bigg
 MAX_PAGE_PIXELS = 80_000_000  # A3 at 600 DPI is 70 Mpx
 MIN_PAGE_SIDE = 64  # a page smaller than this in either direction cannot hold readable text
 MAX_PAGES = 500
+# A file declaring more pixels than this per byte of compressed data is treated as a
+# decompression bomb: real scans hold at most a few hundred pixels per byte (a blank page).
+BOMB_PIXELS_PER_BYTE = 20_000
 
 IMAGE_MIMES = frozenset(
     {
@@ -63,8 +67,19 @@ def sha256_file(path: str | Path, chunk_size: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
-def _refuse(vi: str, en: str) -> InputFileError:
-    return InputFileError(vi, en)
+def _refuse(vi: str, en: str, reason: str = "bad_input") -> InputFileError:
+    err = InputFileError(vi, en)
+    err.reason = reason  # a finer reason code than the class's, for reports and tests
+    return err
+
+
+def _bomb(name: str) -> InputFileError:
+    return _refuse(
+        f"Ảnh {name} khai báo kích thước quá lớn (nghi là ảnh giả mạo), không xử lý.",
+        f"The image {name} declares an excessive size (a suspected decompression bomb); "
+        "it was not processed.",
+        "decompression_bomb",
+    )
 
 
 def sniff_type(path: str | Path) -> str:
@@ -97,20 +112,28 @@ def sniff_type(path: str | Path) -> str:
     )
 
 
-def _check_pixels(name: str, width: int, height: int, page: int) -> None:
+def _check_pixels(
+    name: str, width: int, height: int, page: int, file_bytes: int | None = None
+) -> None:
+    """Refuse a page before its pixels are decoded: too large, a bomb, or too small."""
     where_vi = f" (trang {page})" if page > 1 else ""
     where_en = f" (page {page})" if page > 1 else ""
     if width * height > MAX_PAGE_PIXELS:
+        if file_bytes is not None and width * height > BOMB_PIXELS_PER_BYTE * max(file_bytes, 1):
+            raise _bomb(name)
         raise _refuse(
-            f"Ảnh {name}{where_vi} quá lớn ({width}×{height} điểm ảnh), hãy quét ở 300 DPI.",
-            f"The image {name}{where_en} is too large ({width}×{height} pixels); "
-            "please scan at 300 DPI.",
+            f"Ảnh {name}{where_vi} quá lớn ({width}×{height} điểm ảnh, tối đa "
+            f"{MAX_PAGE_PIXELS // 1_000_000} triệu), hãy quét ở 300 DPI.",
+            f"The image {name}{where_en} is too large ({width}×{height} pixels, at most "
+            f"{MAX_PAGE_PIXELS // 1_000_000} million); please scan at 300 DPI.",
+            "image_too_large",
         )
     if min(width, height) < MIN_PAGE_SIDE:
         raise _refuse(
             f"Ảnh {name}{where_vi} quá nhỏ ({width}×{height} điểm ảnh) để đọc được chữ.",
             f"The image {name}{where_en} is too small ({width}×{height} pixels) to hold "
             "readable text.",
+            "image_too_small",
         )
 
 
@@ -120,6 +143,7 @@ def _truncated(name: str, err: Exception) -> InputFileError:
         f"Ảnh {name} bị hỏng hoặc không đầy đủ, không đọc được; hãy quét hoặc tải lên lại.",
         f"The image {name} is damaged or incomplete and cannot be read; "
         "please scan or upload it again.",
+        "damaged_image",
     )
 
 
@@ -149,19 +173,22 @@ def _dpi_of(frame: Image.Image) -> float | None:
 
 def _iter_image(path: Path, sha: str) -> Iterator[PageImage]:
     name = path.name
+    file_bytes = path.stat().st_size
+    pillow_limit = Image.MAX_IMAGE_PIXELS
     try:
         with warnings.catch_warnings():
-            # Pillow warns between MAX_IMAGE_PIXELS and twice that; we bound pixels ourselves.
+            # Opening reads the header only; Pillow's own bomb check is lifted for it so that a
+            # huge real scan and a bomb get their own reasons: ``_check_pixels`` bounds the
+            # declared size (below Pillow's limit) before any pixel is decoded.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            Image.MAX_IMAGE_PIXELS = None
             img = Image.open(path)
     except Image.DecompressionBombError as e:
-        raise _refuse(
-            f"Ảnh {name} khai báo kích thước quá lớn (nghi là ảnh giả mạo), không xử lý.",
-            f"The image {name} declares an excessive size (a suspected decompression bomb); "
-            "it was not processed.",
-        ) from e
+        raise _bomb(name) from e
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as e:
         raise _truncated(name, e) from e
+    finally:
+        Image.MAX_IMAGE_PIXELS = pillow_limit
     with img:
         n_frames = getattr(img, "n_frames", 1)
         if n_frames > MAX_PAGES:
@@ -169,7 +196,7 @@ def _iter_image(path: Path, sha: str) -> Iterator[PageImage]:
         for index in range(n_frames):
             try:
                 img.seek(index)
-                _check_pixels(name, img.width, img.height, index + 1)
+                _check_pixels(name, img.width, img.height, index + 1, file_bytes)
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                     img.load()
@@ -178,11 +205,7 @@ def _iter_image(path: Path, sha: str) -> Iterator[PageImage]:
             except InputFileError:
                 raise
             except Image.DecompressionBombError as e:
-                raise _refuse(
-                    f"Ảnh {name} khai báo kích thước quá lớn (nghi là ảnh giả mạo), không xử lý.",
-                    f"The image {name} declares an excessive size (a suspected decompression "
-                    "bomb); it was not processed.",
-                ) from e
+                raise _bomb(name) from e
             except (OSError, SyntaxError, ValueError, EOFError) as e:
                 raise _truncated(name, e) from e
             yield PageImage(index + 1, array, str(path), sha, _dpi_of(img))
@@ -195,6 +218,19 @@ def _too_many_pages(name: str, n: int) -> InputFileError:
     )
 
 
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_ZERO_COUNT = re.compile(rb"/Count\s+0(?![0-9])")
+
+
+def _declares_no_pages(path: Path, max_bytes: int = 1 << 20) -> bool:
+    """A small PDF whose page tree says ``/Count 0`` and that holds no page object."""
+    with open(path, "rb") as fh:
+        head = fh.read(max_bytes + 1)
+    if len(head) > max_bytes:
+        return False
+    return bool(_ZERO_COUNT.search(head)) and not _PAGE_OBJECT.search(head)
+
+
 def _iter_pdf(path: Path, sha: str, dpi: int = PDF_DPI) -> Iterator[PageImage]:
     import pypdfium2 as pdfium  # imported here: only PDFs need it
 
@@ -203,16 +239,25 @@ def _iter_pdf(path: Path, sha: str, dpi: int = PDF_DPI) -> Iterator[PageImage]:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as e:
         log.info("pdfium cannot open %s: %s", name, e)
+        if _declares_no_pages(path):  # PDFium refuses a PDF with an empty page tree
+            raise _refuse(
+                f"Tệp PDF {name} không có trang nào.",
+                f"The PDF file {name} has no pages.",
+                "empty_pdf",
+            ) from e
         raise _refuse(
             f"Tệp PDF {name} bị hỏng, không có trang nào hoặc có mật khẩu; không đọc được.",
             f"The PDF file {name} is damaged, has no pages or is password-protected; "
             "it cannot be read.",
+            "damaged_pdf",
         ) from e
     try:
         n_pages = len(pdf)
         if n_pages == 0:
             raise _refuse(
-                f"Tệp PDF {name} không có trang nào.", f"The PDF file {name} has no pages."
+                f"Tệp PDF {name} không có trang nào.",
+                f"The PDF file {name} has no pages.",
+                "empty_pdf",
             )
         if n_pages > MAX_PAGES:
             raise _too_many_pages(name, n_pages)

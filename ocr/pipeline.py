@@ -7,9 +7,13 @@ Everything here is a module-level function so pages can be sent to worker proces
 
 from __future__ import annotations
 
+import itertools
+import json
 import logging
+import os
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +31,8 @@ from sohoa.types import FieldReading, PageExtraction, Word
 log = logging.getLogger(__name__)
 
 OCR_PSM = 3  # automatic page segmentation: forms mix centred titles, columns and tables
+# OSD confidence needed to try a turned page (noisy harsh pages give 1-3 for a right answer)
+ORIENTATION_MIN_CONFIDENCE = 0.5
 
 
 @dataclass(frozen=True)
@@ -68,13 +74,50 @@ def ocr_page(
     dpi = round((page.dpi or 300) * steps.upscale_factor)
     words = tesseract.read_words(cleaned, lang=lang, psm=OCR_PSM, timeout=timeout, dpi=dpi)
     if not steps.fix_orientation and reads_badly(words):
-        turned = cleanup.fix_orientation(cleaned)
+        # a weak OSD answer is still worth a try: the better of the two readings is kept
+        turned = cleanup.fix_orientation(cleaned, min_confidence=ORIENTATION_MIN_CONFIDENCE)
         if turned is not cleaned:
             turned = cleanup.deskew(turned) if steps.deskew else turned
             again = tesseract.read_words(turned, lang=lang, psm=OCR_PSM, timeout=timeout, dpi=dpi)
             if _mean_confidence(again) * len(again) > _mean_confidence(words) * len(words):
                 cleaned, words = turned, again
     return PageOcr(page, cleaned, words, time.perf_counter() - start)
+
+
+CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
+
+
+@lru_cache(maxsize=1)
+def _calibration_points() -> tuple[tuple[float, ...], tuple[float, ...]] | None:
+    """(raw confidences, calibrated confidences) at the bins' midpoints, or None when off.
+
+    ``ocr/calibration.json`` is made by ``bench/fit_calibration.py`` (how is recorded in the
+    file); ``SOHOA_CALIBRATION=0`` turns calibration off (raw Tesseract-based confidences), which
+    is how the pages for a new fit are measured.
+    """
+    if os.environ.get("SOHOA_CALIBRATION", "1") == "0" or not CALIBRATION_FILE.exists():
+        return None
+    bins = json.loads(CALIBRATION_FILE.read_text("utf-8"))["bins"]
+    starts = [float(b["raw_from"]) for b in bins] + [1.0]
+    xs = tuple((a + b) / 2 for a, b in itertools.pairwise(starts))
+    return xs, tuple(float(b["calibrated"]) for b in bins)
+
+
+def calibrate(confidence: float) -> float:
+    """A reading's raw confidence (mean word confidence) → the chance that it is right, by the
+    calibration table (linear between bin midpoints); unchanged when calibration is off."""
+    points = _calibration_points()
+    if points is None:
+        return confidence
+    return round(float(np.interp(confidence, points[0], points[1])), 4)
+
+
+def _calibrate_readings(extraction: PageExtraction) -> None:
+    readings = list(extraction.fields.values())
+    readings += [r for rows in extraction.tables.values() for row in rows for r in row.values()]
+    for reading in readings:
+        if reading.value_text is not None:
+            reading.confidence = calibrate(reading.confidence)
 
 
 def extract_page_ocr(
@@ -121,7 +164,30 @@ def extract_page_ocr(
         return extraction
     width = result.image.shape[1]
     extraction.fields = extract_fields(result.words, spec, page_width=width)
+    if spec.tables is not None:  # household members, land holders and vertices (ocr.tables)
+        extraction.tables = spec.tables(result.words, result.image)
+    _calibrate_readings(extraction)
     return extraction
+
+
+def _empty_page_error(reason: str, vi: str, en: str) -> InputFileError:
+    err = InputFileError(vi, en)
+    err.reason = reason
+    return err
+
+
+_EMPTY = {
+    "blank": _empty_page_error(
+        "blank_page",
+        "Trang trắng, không có chữ để đọc (bỏ qua).",
+        "A blank page with no writing to read (skipped).",
+    ),
+    "dark": _empty_page_error(
+        "dark_page",
+        "Trang toàn màu đen hoặc quá tối, không đọc được; hãy quét lại.",
+        "The page is all black or far too dark to read; please scan it again.",
+    ),
+}
 
 
 def _failed(path: Path, sha: str, page: int, err: SohoaError, status: str) -> PageExtraction:
@@ -168,6 +234,10 @@ def extract_file(
             results.append(_failed(path, sha, number + 1, err, "failed"))
             break
         number = page.page
+        empty = cleanup.empty_page_kind(page.image)
+        if empty is not None:
+            results.append(_failed(path, sha, page.page, _EMPTY[empty], "failed"))
+            continue
         try:
             result = ocr_page(page, lang=lang, timeout=timeout, steps=steps, debug_dir=debug_dir)
         except OcrTimeoutError as err:

@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,24 +58,68 @@ def plan_chunks(batch_dir: str | Path, chunk_size: int) -> list[list[str]]:
     return [files[i : i + chunk_size] for i in range(0, len(files), max(1, chunk_size))]
 
 
+def worker_count(settings: Settings | None = None, jobs: int | None = None) -> int:
+    """Worker processes for OCR: ``SOHOA_WORKERS`` (default: the cores), at most ``jobs``."""
+    raw = os.environ.get("SOHOA_WORKERS", "").strip()
+    try:
+        workers = int(raw) if raw else (os.cpu_count() or 1)
+    except ValueError:
+        log.warning("SOHOA_WORKERS=%r is not a number; using one worker per core", raw)
+        workers = os.cpu_count() or 1
+    workers = max(1, workers)
+    return min(workers, jobs) if jobs else workers
+
+
+def _extract_one(path: str, declared_type: str | None, lang: str, timeout: float):
+    from ocr.cleanup import DEFAULT_STEPS, NO_STEPS
+    from ocr.pipeline import extract_file
+
+    # SOHOA_CLEANUP=off measures raw Tesseract on the uncleaned page (sohoa eval, bench)
+    off = os.environ.get("SOHOA_CLEANUP", "").lower() in ("off", "0", "none")
+    steps = NO_STEPS if off else DEFAULT_STEPS
+    return extract_file(path, declared_type=declared_type, lang=lang, timeout=timeout, steps=steps)
+
+
 def extract_files(
-    files: Sequence[str | Path], declared_type: str | None = None, settings: Settings | None = None
+    files: Sequence[str | Path],
+    declared_type: str | None = None,
+    settings: Settings | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[PageExtraction]:
-    """Cleanup + OCR + field extraction of every page of every file; bad files become results."""
-    from ocr.pipeline import extract_file  # heavy imports stay out of DAG parsing
+    """Cleanup + OCR + field extraction of every page of every file; bad files become results.
+
+    Files are spread over a pool of ``SOHOA_WORKERS`` processes (default: one per core; each
+    Tesseract call runs one thread, so workers × threads stays within the cores). Results come
+    back in the order of ``files``. ``progress`` is called with each file's page count as the
+    file finishes (in completion order), e.g. to move a progress bar.
+    """
+    from ocr import tesseract  # heavy imports stay out of DAG parsing
 
     settings = settings or get_settings()
-    out: list[PageExtraction] = []
-    for f in files:
-        out.extend(
-            extract_file(
-                str(f),
-                declared_type=declared_type,
-                lang=settings.tesseract_lang,
-                timeout=settings.tesseract_timeout_s,
-            )
-        )
-    return out
+    lang, timeout = settings.tesseract_lang, settings.tesseract_timeout_s
+    tesseract.probe(lang)  # a missing Tesseract fails once here, not in every worker
+    paths = [str(f) for f in files]
+    workers = worker_count(settings, len(paths))
+    results: list[list[PageExtraction]] = [[] for _ in paths]
+    if workers <= 1:
+        for i, path in enumerate(paths):
+            results[i] = _extract_one(path, declared_type, lang, timeout)
+            if progress:
+                progress(len(results[i]))
+    else:
+        # fork: workers inherit the loaded modules and lexicons (no re-import per worker)
+        context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {
+                pool.submit(_extract_one, path, declared_type, lang, timeout): i
+                for i, path in enumerate(paths)
+            }
+            for future in as_completed(futures):
+                i = futures[future]
+                results[i] = future.result()
+                if progress:
+                    progress(len(results[i]))
+    return [ex for per_file in results for ex in per_file]
 
 
 def ocr_chunk(files: Sequence[str], work_dir: str | Path, declared_type: str | None = None) -> str:
@@ -215,15 +262,19 @@ def load_records(
         ]
     )
     totals: dict[str, int] = {}
+    loadable = {t: f for t, f in prepared.frames.items() if t not in prepared.held and not f.empty}
     try:
-        for doc_type, frame in sorted(prepared.frames.items()):
-            if doc_type in prepared.held or frame.empty:
-                continue
+        for doc_type, frame in sorted(loadable.items()):
+            # the database keeps one record type per batch: a mixed upload becomes one
+            # sub-batch per type ("<batch>/<type>"), each loaded in its own transaction
+            batch_id = (
+                batch["batch_id"] if len(loadable) == 1 else f"{batch['batch_id']}/{doc_type}"
+            )
             summary = load_batch(
                 engine,
-                frame,
+                frame.assign(batch_id=batch_id),
                 batch={
-                    "batch_id": batch["batch_id"],
+                    "batch_id": batch_id,
                     "doc_type": doc_type,
                     "commune_code": batch.get("commune_code"),
                 },

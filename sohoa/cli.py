@@ -37,6 +37,52 @@ def _say(message: str) -> None:
     typer.echo(message, err=True)
 
 
+class _Progress:
+    """A tqdm bar on stderr when it is a terminal (pages done, pages/min, time left), silent
+    otherwise; ``finish`` prints a one-line summary at the end, on a terminal only."""
+
+    def __init__(self, files: int, what: str = "trang/pages") -> None:
+        from tqdm import tqdm
+
+        self.started = time.monotonic()
+        self.pages = 0
+        self.files = files
+        self.bar = tqdm(
+            total=files,
+            unit="file",
+            desc=what,
+            file=sys.stderr,
+            disable=not sys.stderr.isatty(),
+            bar_format=(
+                "{desc}: {n_fmt}/{total_fmt} files |{bar}| {postfix} [{elapsed}<{remaining}]"
+            ),
+            dynamic_ncols=True,
+        )
+
+    def __call__(self, pages: int) -> None:
+        self.pages += pages
+        minutes = max(time.monotonic() - self.started, 1e-6) / 60
+        self.bar.set_postfix_str(f"{self.pages} pages, {self.pages / minutes:.1f} pages/min")
+        self.bar.update(1)
+
+    def finish(self, failed: int) -> None:
+        """Close the bar and, on a terminal, print the one-line summary (quiet otherwise: the
+        per-page problems are already on stderr and scripts read stdout)."""
+        line = self.summary(failed)
+        if sys.stderr.isatty():
+            _say(line)
+
+    def summary(self, failed: int) -> str:
+        self.bar.close()
+        seconds = time.monotonic() - self.started
+        rate = 60 * self.pages / seconds if seconds else 0.0
+        return (
+            f"{self.files} tệp, {self.pages} trang, {failed} trang lỗi, {seconds:.0f} giây "
+            f"({rate:.1f} trang/phút) / {self.files} files, {self.pages} pages, "
+            f"{failed} failed, {seconds:.0f} s ({rate:.1f} pages/min)"
+        )
+
+
 @app.command()
 def ocr(files: Annotated[list[Path], typer.Argument(help="Scans (images or PDF)")]) -> None:
     """Văn bản trang sau làm sạch / cleaned-up page text to stdout (PDF: every page)."""
@@ -44,15 +90,20 @@ def ocr(files: Annotated[list[Path], typer.Argument(help="Scans (images or PDF)"
 
     _probe_tesseract()
     failed = 0
+    progress = _Progress(len(files))
     for path in files:
         try:
             pages = ocr_text(str(path))
         except SohoaError as e:
             failed += 1
-            _say(f"{path}: {e.for_people()}")
+            progress.bar.write(f"{path}: {e.for_people()}", file=sys.stderr)
+            progress(1)
             continue
         sys.stdout.write("\f".join(pages))
         sys.stdout.write("\n")
+        sys.stdout.flush()
+        progress(len(pages))
+    progress.finish(failed)
     if failed:
         raise typer.Exit(4)
 
@@ -72,7 +123,8 @@ def extract(
     files = iter_scan_files(paths)
     if not files:
         raise SohoaError("Không có tệp nào để đọc", "No files to read")
-    prepared = prepare_records(extract_files(files, declared_type))
+    progress = _Progress(len(files))
+    prepared = prepare_records(extract_files(files, declared_type, progress=progress))
     lines = [*prepared.records(), *prepared.unreadable]
     sink = out.open("w", encoding="utf-8") if out else sys.stdout
     try:
@@ -85,6 +137,7 @@ def extract(
         _say(f"{rec['source_file']} (trang/page {rec['page']}): {rec['flags'][0]['message']}")
     for doc_type, reason in prepared.held.items():
         _say(f"{doc_type}: {reason}")
+    progress.finish(len(prepared.unreadable))
     if prepared.unreadable:
         raise typer.Exit(4)
 
@@ -95,14 +148,16 @@ def eval_(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Độ chính xác so với dữ liệu chuẩn / accuracy against ground truth."""
-    from sohoa.evaluate import evaluate, format_table
+    from sohoa.evaluate import evaluate, format_table, truth_files
 
     _probe_tesseract()
     if not directory.is_dir():
         raise SohoaError(
             f"Không tìm thấy thư mục {directory}", f"Folder {directory} does not exist"
         )
-    result = evaluate(directory)
+    progress = _Progress(len(truth_files(directory)))
+    result = evaluate(directory, progress=progress)
+    progress.finish(result["overall"]["unread_pages"])
     text = json.dumps(result, ensure_ascii=False, indent=2) if as_json else format_table(result)
     typer.echo(text)
 
@@ -117,6 +172,31 @@ def demo(
 
     _probe_tesseract()
     typer.echo(run_demo(pages=pages, seed=seed))
+
+
+@app.command(name="export")
+def export_(
+    doc_type: Annotated[str, typer.Argument(help="Loại hồ sơ / record type")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", help="A file for jsonl; a folder for csv/parquet (one file per table)"
+        ),
+    ],
+    fmt: Annotated[str, typer.Option("--format", help="csv | parquet | jsonl")] = "csv",
+    commune: Annotated[str | None, typer.Option(help="5-digit commune code, scheme 2025")] = None,
+    batch: Annotated[str | None, typer.Option(help="Batch id")] = None,
+) -> None:
+    """Xuất hồ sơ định dạng quốc gia / export national-format records of a commune or batch."""
+    from registry.db import get_engine
+    from registry.export import export_records
+
+    engine = get_engine(get_settings().database_url)
+    try:
+        n = export_records(engine, doc_type, commune_code=commune, batch_id=batch, fmt=fmt, out=out)
+    finally:
+        engine.dispose()
+    typer.echo(f"{n} bản ghi / records → {out}")
 
 
 @db_app.command("upgrade")

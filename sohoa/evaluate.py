@@ -6,7 +6,13 @@ Metrics (DESIGN.md, "How quality is measured"):
 - CER: character error rate of the page text (NFC, white space folded) against the truth text;
 - straight-through rate: share of records auto-accepted;
 - residual error rate: share of the fields of auto-accepted records that are wrong;
-- pages per minute, end to end (wall clock, one process).
+- pages per minute: per group from each page's own OCR time (per core); overall from the wall
+  clock of the whole run (all workers, see ``SOHOA_WORKERS``);
+- confidence bands: for every scored field of a record, its final confidence (after calibration
+  and the transforms' penalties) and whether the value was right, grouped into bands, so the
+  review threshold (``SOHOA_REVIEW_THRESHOLD``) can be set from data; ``thresholds`` shows, for
+  candidate thresholds, the straight-through and residual error rates routing would give
+  (records with a flag go to review whatever the threshold).
 """
 
 from __future__ import annotations
@@ -25,6 +31,9 @@ from sohoa.batch import extract_files, prepare_records
 from sohoa.national_format import NATIONAL_FIELDS
 
 NESTED_FIELDS = frozenset({"members", "holders", "vertices"})
+# Lower edges of the confidence bands reported by ``sohoa eval`` (the last band ends at 1.0).
+BAND_EDGES = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
+CANDIDATE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)
 
 
 def fold_text(text: str) -> str:
@@ -63,6 +72,10 @@ class Tally:
     seconds: float = 0.0
     unread_pages: int = 0
     per_field: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
+    # (confidence, right) for every scored field of a record
+    observations: list[tuple[float, bool]] = field(default_factory=list)
+    # per record: (has a flag other than the audit sample, its field observations)
+    record_observations: list[tuple[bool, list[tuple[float, bool]]]] = field(default_factory=list)
 
     def as_row(self) -> dict[str, Any]:
         def share(a: float, b: float) -> float | None:
@@ -81,7 +94,7 @@ class Tally:
         }
 
 
-def _truth_files(directory: Path) -> list[Path]:
+def truth_files(directory: Path) -> list[Path]:
     return sorted(p for p in directory.rglob("*.json") if _is_truth(p))
 
 
@@ -93,25 +106,52 @@ def _is_truth(path: Path) -> bool:
     return isinstance(data, dict) and "doc_type" in data and "fields" in data and "image" in data
 
 
-def evaluate(directory: str | Path) -> dict[str, Any]:
+def evaluate(directory: str | Path, progress=None) -> dict[str, Any]:
+    """Score every generator page under ``directory`` (its ``<stem>.json`` truth files).
+
+    All pages are extracted in one call (a process pool, ``SOHOA_WORKERS``) and prepared as one
+    batch; ``progress`` is passed on to ``extract_files`` (called with each file's page count).
+    """
     directory = Path(directory)
+    truths = []
+    for truth_path in truth_files(directory):
+        truth = json.loads(truth_path.read_text("utf-8"))
+        truths.append((truth_path, truth, truth_path.parent / truth["image"]))
+    t0 = time.monotonic()
+    extractions = extract_files([image for _, _, image in truths], progress=progress)
+    prepared = prepare_records(extractions)
+    wall = time.monotonic() - t0
+    records = {(str(r["source_file"]), r["page"]): r for r in prepared.records()}
+    by_page = {(ex.source_file, ex.page): ex for ex in extractions}
     groups: dict[tuple[str, str], Tally] = defaultdict(Tally)
     overall = Tally()
-    for truth_path in _truth_files(directory):
-        truth = json.loads(truth_path.read_text("utf-8"))
+    pages: list[dict[str, Any]] = []
+    for truth_path, truth, image in truths:
         doc_type, level = truth["doc_type"], truth.get("degrade", "unknown")
-        image = truth_path.parent / truth["image"]
+        key = (str(image), truth.get("page", 1))
+        ex = by_page.get(key)
+        record = records.get(key)
         text_path = truth_path.with_suffix(".txt")
-        t0 = time.monotonic()
-        extractions = extract_files([image], declared_type=None)
-        prepared = prepare_records(extractions)
-        seconds = time.monotonic() - t0
-        records = [r for r in prepared.records() if r["page"] == truth.get("page", 1)]
-        record = records[0] if records else None
-        page_text = next((ex.page_text for ex in extractions), "")
+        page_text = ex.page_text if ex else ""
         truth_text = text_path.read_text("utf-8") if text_path.exists() else ""
-        for tally in (groups[(doc_type, level)], overall):
+        seconds = ex.ocr_seconds if ex else 0.0
+        page_tally = Tally()
+        for tally in (groups[(doc_type, level)], overall, page_tally):
             _score(tally, truth, record, page_text, truth_text, seconds)
+        pages.append(
+            {
+                "image": str(image),
+                "doc_type": doc_type,
+                "level": level,
+                "status": record["status"] if record else (ex.status if ex else "missing"),
+                "reason": None if record or ex is None else ex.reason,
+                "flags": sorted({f"{f.get('field')}:{f.get('reason')}" for f in flags_of(record)}),
+                "fields_right": page_tally.correct_fields,
+                "fields": page_tally.truth_fields,
+                "ocr_seconds": round(seconds, 2),
+            }
+        )
+    overall.seconds = wall
     by_group = {f"{t}/{lvl}": g.as_row() for (t, lvl), g in sorted(groups.items())}
     by_type: dict[str, Tally] = defaultdict(Tally)
     for (t, _lvl), g in groups.items():
@@ -127,7 +167,55 @@ def evaluate(directory: str | Path) -> dict[str, Any]:
         "by_type": {t: g.as_row() for t, g in sorted(by_type.items())},
         "by_type_and_level": by_group,
         "per_field_accuracy": per_field,
+        "confidence_bands": confidence_bands(overall.observations),
+        "thresholds": threshold_table(overall.record_observations),
+        "pages": pages,
     }
+
+
+def flags_of(record: dict[str, Any] | None) -> list[dict[str, Any]]:
+    return list((record or {}).get("flags") or [])
+
+
+def confidence_bands(
+    observations: list[tuple[float, bool]], edges: tuple[float, ...] = BAND_EDGES
+) -> list[dict[str, Any]]:
+    """Per confidence band [lo, hi): how many scored fields fell in it and how many were right."""
+    rows = []
+    for i, lo in enumerate(edges):
+        hi = edges[i + 1] if i + 1 < len(edges) else 1.0
+        last = i + 1 == len(edges)
+        inside = [ok for c, ok in observations if lo <= c < hi or (last and c == hi)]
+        rows.append(
+            {
+                "band": f"{lo:.2f}-{hi:.2f}",
+                "fields": len(inside),
+                "right": sum(inside),
+                "accuracy": round(sum(inside) / len(inside), 4) if inside else None,
+            }
+        )
+    return rows
+
+
+def threshold_table(
+    records: list[tuple[bool, list[tuple[float, bool]]]],
+    thresholds: tuple[float, ...] = CANDIDATE_THRESHOLDS,
+) -> list[dict[str, Any]]:
+    """What routing would give at each candidate threshold: a record is auto-accepted when it
+    has no flag and every scored field's confidence is at least the threshold."""
+    rows = []
+    for t in thresholds:
+        auto = [obs for flagged, obs in records if not flagged and all(c >= t for c, _ in obs)]
+        fields = sum(len(obs) for obs in auto)
+        wrong = sum(not ok for obs in auto for _, ok in obs)
+        rows.append(
+            {
+                "threshold": t,
+                "straight_through_rate": round(len(auto) / len(records), 4) if records else None,
+                "residual_error_rate": round(wrong / fields, 4) if fields else None,
+            }
+        )
+    return rows
 
 
 def _merge(into: Tally, other: Tally) -> None:
@@ -139,6 +227,8 @@ def _merge(into: Tally, other: Tally) -> None:
     for f, (c, n) in other.per_field.items():
         into.per_field[f][0] += c
         into.per_field[f][1] += n
+    into.observations.extend(other.observations)
+    into.record_observations.extend(other.record_observations)
 
 
 def _score(tally, truth, record, page_text, truth_text, seconds) -> None:
@@ -153,6 +243,8 @@ def _score(tally, truth, record, page_text, truth_text, seconds) -> None:
         tally.records += 1
     auto = record is not None and record["status"] == "auto_accepted"
     tally.auto_accepted += auto
+    confidence = (record or {}).get("confidence") or {}
+    seen: list[tuple[float, bool]] = []
     for name in NATIONAL_FIELDS[doc_type]:
         if name in NESTED_FIELDS:
             continue
@@ -168,6 +260,12 @@ def _score(tally, truth, record, page_text, truth_text, seconds) -> None:
         if auto and (want is not None or got is not None):
             tally.auto_fields += 1
             tally.auto_wrong += not ok
+        if record is not None and got is not None:  # routing counts fields with a value
+            seen.append((float(confidence.get(name) or 0.0), ok))
+    if record is not None:
+        tally.observations.extend(seen)
+        flagged = any(f.get("reason") != "audit_sample" for f in record.get("flags") or [])
+        tally.record_observations.append((flagged, seen))
 
 
 PERCENT_COLUMNS = ("field_accuracy", "cer", "straight_through_rate", "residual_error_rate")
@@ -195,6 +293,17 @@ def format_table(result: dict[str, Any]) -> str:
     rows.append(("ALL", result["overall"]))
     for name, row in rows:
         lines.append(f"{name:34}" + "".join(f"{_cell(k, row[k]):>15}" for k, _ in TABLE_COLUMNS))
+    lines.append("")
+    lines.append("confidence band      fields    right  accuracy")
+    for b in result.get("confidence_bands", []):
+        lines.append(
+            f"  {b['band']:16} {b['fields']:8} {b['right']:8} {_cell('cer', b['accuracy']):>9}"
+        )
+    lines.append("")
+    lines.append("threshold  straight-thru  residual err   (SOHOA_REVIEW_THRESHOLD, flags aside)")
+    for t in result.get("thresholds", []):
+        st, re_ = t["straight_through_rate"], t["residual_error_rate"]
+        lines.append(f"  {t['threshold']:7.2f} {_cell('cer', st):>14} {_cell('cer', re_):>13}")
     for doc_type, fields in result["per_field_accuracy"].items():
         lines.append("")
         lines.append(f"per-field accuracy: {doc_type}")

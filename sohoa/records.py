@@ -83,21 +83,28 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _confidence(value: Any) -> Any:
+    """A field's confidence as JSON: a number, or per row a dict of numbers for a table."""
+    if isinstance(value, list):
+        return [{k: round(float(_plain(v) or 0.0), 3) for k, v in row.items()} for row in value]
+    return round(float(_plain(value) or 0.0), 3)
+
+
+def _nested(value: Any) -> Any:
+    if isinstance(value, list):
+        return [{k: _plain(v) for k, v in row.items()} for row in value]
+    return _plain(value)
+
+
 def frame_to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """Normalised, validated and routed rows → the JSON records of ``sohoa extract``."""
+    """Normalised, validated and routed rows → the JSON records of ``sohoa extract``.
+    Tables (members, holders, vertices) nest as lists of row objects, their confidences and
+    raw text likewise."""
     records = []
     for row in df.to_dict(orient="records"):
         doc_type = row["doc_type"]
-        fields = {f: _plain(row.get(f)) for f in NATIONAL_FIELDS[doc_type]}
-        confidence = {
-            f: round(float(_plain(row.get(f"conf__{f}")) or 0.0), 3)
-            for f in NATIONAL_FIELDS[doc_type]
-        }
-        raw = {
-            f: _plain(row.get(f"raw__{f}"))
-            for f in EXTRACTED_FIELDS.get(doc_type, ())
-            if f"raw__{f}" in row
-        }
+        national = NATIONAL_FIELDS[doc_type]
+        raw_names = (*EXTRACTED_FIELDS.get(doc_type, ()), *EXTRACTED_TABLES.get(doc_type, {}))
         records.append(
             {
                 "record_id": row["record_id"],
@@ -106,9 +113,9 @@ def frame_to_records(df: pd.DataFrame) -> list[dict[str, Any]]:
                 "source_sha256": row["source_sha256"],
                 "page": int(row["page"]),
                 "batch_id": _plain(row.get("batch_id")),
-                "fields": fields,
-                "confidence": confidence,
-                "raw": raw,
+                "fields": {f: _nested(row.get(f)) for f in national},
+                "confidence": {f: _confidence(row.get(f"conf__{f}")) for f in national},
+                "raw": {f: _nested(row.get(f"raw__{f}")) for f in raw_names if f"raw__{f}" in row},
                 "flags": list(row.get("flags") or []),
                 "status": row.get("status", "needs_review"),
             }

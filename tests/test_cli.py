@@ -89,3 +89,36 @@ def test_extract_writes_national_format_records(tmp_path: Path):
     known = [f for f, v in truth.items() if v is not None]
     right = [f for f in known if str(record["fields"][f]) == str(truth[f])]
     assert len(right) >= 0.8 * len(known), sorted(set(known) - set(right))
+
+
+def test_export_writes_loaded_records(tmp_path: Path):
+    """sohoa export on a database the loader filled: CSV per table and JSON Lines."""
+    import json
+
+    import pandas as pd
+
+    from registry.db import get_engine, upgrade
+    from registry.loader import load_batch
+    from registry.samples import household_frame
+
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    upgrade(url)
+    engine = get_engine(url)
+    frame = household_frame(3, 2, batch_id="b1")
+    load_batch(
+        engine, frame, batch={"batch_id": "b1", "doc_type": "household_registration"},
+        run_id="r1", rules_version="t", ocr_engine="t",
+    )  # fmt: skip
+    engine.dispose()
+    env = {"SOHOA_DATABASE_URL": url}
+    out = tmp_path / "out.jsonl"
+    result = run_cli(
+        "export", "household_registration", "--format", "jsonl", "--out", str(out), env=env
+    )  # noqa: E501
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
+    assert len(lines) == 3 and all(len(r["members"]) == 2 for r in lines)
+    folder = tmp_path / "csv"
+    result = run_cli("export", "household_registration", "--out", str(folder), env=env)
+    assert result.returncode == 0, result.stderr
+    assert len(pd.read_csv(folder / "household_registration.members.csv")) == 6

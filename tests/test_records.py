@@ -69,3 +69,20 @@ def test_unreadable_page_record_keeps_the_reason():
     rec = unreadable_page_record(ex)
     assert rec["status"] == "rejected"
     assert rec["flags"][0]["reason"] == "bad_input"
+
+
+def test_table_rows_nest_with_their_confidences():
+    from sohoa.national_format import HOUSEHOLD_MEMBER_FIELDS
+
+    member = {f: None for f in HOUSEHOLD_MEMBER_FIELDS} | {"member_index": 1, "full_name": "LÊ AN"}
+    row = {f: None for f in NATIONAL_FIELDS["household_registration"]}
+    row.update(
+        record_id="r1", doc_type="household_registration", source_file="h.jpg",
+        source_sha256="s", page=1, batch_id=None, members=[member],
+        conf__members=[{"full_name": 0.91234, "member_index": 0.99}],
+        raw__members=[{"full_name": "Lê An"}], flags=[], status="needs_review",
+    )  # fmt: skip
+    (rec,) = frame_to_records(pd.DataFrame([row]))
+    assert rec["fields"]["members"][0]["full_name"] == "LÊ AN"
+    assert rec["confidence"]["members"] == [{"full_name": 0.912, "member_index": 0.99}]
+    assert rec["raw"]["members"] == [{"full_name": "Lê An"}]

@@ -14,20 +14,20 @@ from sohoa.errors import InputFileError
 
 
 @pytest.mark.parametrize(
-    ("kind", "words"),
+    ("kind", "words", "reason"),
     [
-        ("empty", "empty"),
-        ("text_as_jpg", "not a scanned image"),
-        ("truncated_jpeg", "damaged or incomplete"),
-        ("one_pixel", "too small"),
-        ("garbage_pdf", "PDF"),
-        ("bomb_png", "decompression bomb"),
+        ("empty", "empty", "bad_input"),
+        ("text_as_jpg", "not a scanned image", "bad_input"),
+        ("truncated_jpeg", "damaged or incomplete", "damaged_image"),
+        ("one_pixel", "too small", "image_too_small"),
+        ("garbage_pdf", "PDF", "damaged_pdf"),
+        ("bomb_png", "decompression bomb", "decompression_bomb"),
     ],
 )
-def test_bad_inputs_are_refused_with_a_reason(bad_inputs, kind, words):
+def test_bad_inputs_are_refused_with_a_reason(bad_inputs, kind, words, reason):
     with pytest.raises(InputFileError) as err:
         ingest.load_pages(bad_inputs[kind])
-    assert err.value.reason == "bad_input"
+    assert err.value.reason == reason
     assert words.lower() in err.value.message_en.lower()
     assert err.value.message_vi != err.value.message_en  # Vietnamese first, then English
     assert " / " in err.value.for_people()
@@ -36,9 +36,18 @@ def test_bad_inputs_are_refused_with_a_reason(bad_inputs, kind, words):
 def test_our_own_pixel_bound(tmp_path):
     from ocr_testdata import png_bytes
 
-    path = tmp_path / "huge.png"  # under Pillow's bomb limit, over ours
-    path.write_bytes(png_bytes(10_000, 9_000))
+    # under Pillow's bomb limit, over ours; a real image (pixels that compress like a scan's)
+    rng = np.random.default_rng(0)
+    pixels = b"".join(
+        b"\x00" + rng.integers(0, 255, 10_000, np.uint8).tobytes() for _ in range(9_000)
+    )
+    path = tmp_path / "huge.png"
+    path.write_bytes(png_bytes(10_000, 9_000, pixels))
     with pytest.raises(InputFileError, match="too large"):
+        ingest.load_pages(path)
+    # the same declared size in a few bytes is a bomb
+    path.write_bytes(png_bytes(10_000, 9_000))
+    with pytest.raises(InputFileError, match="decompression bomb"):
         ingest.load_pages(path)
 
 

@@ -49,19 +49,27 @@ def test_pages_without_text_fail_with_a_reason(tmp_path, kind):
     path = _write(tmp_path / f"{kind}.png", np.full((1200, 850), value, np.uint8))
     [result] = pipeline.extract_file(path)
     assert result.status == "failed"
-    assert result.reason == "unknown_doc_type"
+    assert result.reason == {"blank": "blank_page", "black": "dark_page"}[kind]
     assert result.fields == {}
     assert "/" in result.message
 
 
 @pytest.mark.parametrize(
-    "kind", ["empty", "text_as_jpg", "truncated_jpeg", "one_pixel", "garbage_pdf", "bomb_png"]
+    ("kind", "reason"),
+    [
+        ("empty", "bad_input"),
+        ("text_as_jpg", "bad_input"),
+        ("truncated_jpeg", "damaged_image"),
+        ("one_pixel", "image_too_small"),
+        ("garbage_pdf", "damaged_pdf"),
+        ("bomb_png", "decompression_bomb"),
+    ],
 )
-def test_bad_files_become_failed_results(bad_inputs, kind):
+def test_bad_files_become_failed_results(bad_inputs, kind, reason):
     results = pipeline.extract_file(bad_inputs[kind])
     assert len(results) == 1
     [result] = results
-    assert result.status == "failed" and result.reason == "bad_input"
+    assert result.status == "failed" and result.reason == reason
     assert result.message and " / " in result.message
 
 

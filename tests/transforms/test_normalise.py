@@ -110,4 +110,4 @@ def test_unread_fields_are_null_not_guessed(raw_birth):
 
 def test_unknown_doc_type_refused(raw_birth):
     with pytest.raises(ValueError, match="no normalisation"):
-        normalise(raw_birth([{}]), "marriage_registration")
+        normalise(raw_birth([{}]), "parish_register")

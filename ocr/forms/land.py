@@ -1,0 +1,397 @@
+"""Giấy chứng nhận quyền sử dụng đất (land-use-right certificate): labels, sections, tables.
+
+Covers the 2009-2024 blanks (``GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT, QUYỀN SỞ HỮU NHÀ Ở VÀ TÀI SẢN
+KHÁC GẮN LIỀN VỚI ĐẤT``: I. holders, II. parcel as lettered lines ``a) Thửa đất số`` … or as a
+two-column table, III. sketch with the vertex table) and the Circular 10/2024 form (``… QUYỀN SỞ
+HỮU TÀI SẢN GẮN LIỀN VỚI ĐẤT``, a 12-character code under the QR block). Fields without a label
+are found by the form's structure: the authority is the line under the motto, the issue date the
+place-date line above the signature, the serial the lone ``CN 719597`` (2 letters + 6 digits; 8
+digits on newer blanks) at the foot. Values are returned as printed; ``transforms/land.py``
+normalises them.
+
+Tables (``EXTRACTED_TABLES["land_certificate"]``) are read by ``read_holders`` (the
+``Ông:``/``Bà:`` blocks of section I) and ``read_vertices`` (rows of point id and two VN-2000
+coordinates under the ``Điểm | X (m) | Y (m)`` header); both take the page's visual rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from ocr.extract import FieldRule, FormSpec, Label, Row, Section, group_rows, split_words
+from ocr.forms.birth import _reading_of, _split_at_gaps
+from ocr.text import fold, fold_alnum, nfc
+from sohoa.national_format import EXTRACTED_FIELDS
+from sohoa.types import FieldReading, Word
+
+L = Label
+LABELS = (
+    L("holders_opener", ("Người sử dụng đất", "Người sử dụng đất, chủ sở hữu",
+                         "Người được cấp giấy chứng nhận")),
+    L("parcel_opener", ("Thửa đất, nhà ở và tài sản", "Thông tin thửa đất",
+                        "Thửa đất, nhà ở và tài sản khác gắn liền với đất")),
+    L("sketch_opener", ("Sơ đồ thửa đất", "Sơ đồ tài sản")),
+    L("parcel_number", ("Thửa đất số", "Số thửa")),
+    L("map_sheet", ("Tờ bản đồ số", "Tờ bản đồ", "Số tờ bản đồ")),
+    L("address", ("Địa chỉ", "Địa chỉ thửa đất")),
+    L("address_perm", ("Địa chỉ thường trú", "Địa chỉ thường trú tại", "Cùng địa chỉ thường trú")),
+    L("area", ("Diện tích", "Diện tích sử dụng")),
+    L("use_form", ("Hình thức sử dụng",)),
+    L("purpose", ("Mục đích sử dụng", "Mục đích sử dụng đất")),
+    L("term", ("Thời hạn sử dụng", "Thời hạn sử dụng đất")),
+    L("origin", ("Nguồn gốc sử dụng", "Nguồn gốc sử dụng đất")),
+    L("register_entry", ("Số vào sổ cấp GCN", "Số vào sổ cấp giấy chứng nhận",
+                         "Số vào sổ cấp GCNQSDĐ", "Số vào sổ")),
+)  # fmt: skip
+
+SECTIONS = (
+    Section("holders", "holders_opener"),
+    Section("parcel", "parcel_opener"),
+    Section("sketch", "sketch_opener"),
+)
+
+_DIGITS_VALUE = re.compile(r"\d[\d.,]*")
+_ENTRY = re.compile(r"[A-ZĐ]{1,4}\s*[-.]?\s*\d{2,}")
+
+
+def _cut_date(text: str) -> str:
+    return text.split("(")[0].strip(" ,;:")
+
+
+def _upper_entry(text: str) -> str:
+    """``CS 03027`` as printed (OCR may read O for 0 inside the number)."""
+    head, _, tail = text.partition(" ")
+    return nfc(f"{head} {tail.replace('O', '0')}".strip())
+
+
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "S": "5", "l": "1", "I": "1", "|": "1"})
+
+
+def _number(text: str) -> str:
+    """A parcel or sheet number: the first token, with letters OCR reads for digits mapped
+    back (``S6`` → ``56``) when the token is short and already holds a digit."""
+    token = text.split(" ")[0].strip(".,;:")
+    if re.fullmatch(r"[0-9OoSlI|]{1,6}", token) and any(c.isdigit() for c in token):
+        return token.translate(_DIGIT_LOOKALIKES)
+    return text
+
+
+R = FieldRule
+RULES = (
+    R("parcel_number", "parcel_number", post=_number, pattern=_DIGITS_VALUE),
+    R("map_sheet_number", "map_sheet", post=_number, pattern=_DIGITS_VALUE),
+    R("parcel_address_text", "address", "parcel", multiline=True),
+    R("area_m2", "area", multiline=True),
+    R("use_form", "use_form"),
+    R("land_use_purpose", "purpose", multiline=True),
+    R("land_use_term", "term"),
+    R("land_use_origin_text", "origin", multiline=True),
+    R("register_entry_number", "register_entry", post=_upper_entry, pattern=_ENTRY),
+)  # fmt: skip
+
+# --------------------------------------------------------------------------- unlabelled fields
+
+_PLACE_DATE = re.compile(r"NGAY\s*\d{1,2}\s*THANG\s*\d{1,2}\s*NAM\s*\d{4}")
+_MOTTO = re.compile(r"DOC\s*LAP|TU\s*DO|HANH\s*PHUC")
+_TITLE = re.compile(r"GIAY\s*CHUNG\s*NHAN")
+_AUTHORITY = re.compile(r"^(UY\s*BAN|UBND|SO\s|VAN\s*PHONG|CHI\s*NHANH)")
+# serial: two capitals (Đ allowed) and 6 digits, 8 on newer blanks; O read for 0 is tolerated
+_SERIAL = re.compile(r"^([A-ZĐ]{2})\s?([0-9O]{6}|[0-9O]{8})$")
+_CODE = re.compile(r"^[0-9A-Z]{12}$")
+
+
+def _issue_date(rows: list[Row], found: dict[str, FieldReading]) -> None:
+    if "issue_date" in found:
+        return
+    for row in reversed(rows):
+        for piece in _split_at_gaps(row):
+            text = " ".join(w.text for w in piece)
+            m = _PLACE_DATE.search(fold(text))
+            if m:
+                found["issue_date"] = _reading_of(piece)
+                return
+
+
+def _authority(rows: list[Row], found: dict[str, FieldReading]) -> None:
+    """The issuing body: the line(s) between the motto and the title ``GIẤY CHỨNG NHẬN``."""
+    if "issuing_authority_text" in found:
+        return
+    start = None
+    for r, row in enumerate(rows[:10]):
+        folded = fold(row.text)
+        if _MOTTO.search(folded):
+            start = r + 1
+        elif _TITLE.search(folded):
+            break
+    candidates = rows[start:] if start is not None else rows[:10]
+    words: list[Word] = []
+    for row in candidates[:3]:
+        folded = fold(row.text)
+        if _TITLE.search(folded) or _MOTTO.search(folded):
+            break
+        if not words and not _AUTHORITY.match(folded.strip()):
+            continue
+        if words and not row.text.isupper():
+            break
+        words.extend(row.words)
+    if words:
+        found["issuing_authority_text"] = _reading_of(words)
+
+
+def _serial_and_code(rows: list[Row], found: dict[str, FieldReading]) -> None:
+    """Serial ``CN 719597`` and the 12-character QR code: lone tokens, not after a label."""
+    for row in rows:
+        for piece in _split_at_gaps(row):
+            texts = [w.text.strip(".,;:|") for w in piece]
+            for i in range(len(piece)):
+                if "certificate_serial" not in found:
+                    for span in (2, 1):
+                        cand = " ".join(texts[i : i + span])
+                        if i + span <= len(piece) and _SERIAL.match(cand):
+                            before = fold(" ".join(texts[max(0, i - 3) : i]))
+                            if "SO" in before.split() or "GCN" in before:
+                                continue  # "Số vào sổ cấp GCN: CS 03027" is not the serial
+                            found["certificate_serial"] = _reading_of(piece[i : i + span])
+                            break
+                if "certificate_code" not in found and _is_code(texts[i]):
+                    found["certificate_code"] = _reading_of([piece[i]])
+
+
+def _is_code(text: str) -> bool:
+    """The 12-character code printed under the QR block (letters and digits mixed)."""
+    t = text.strip(".,;:|")
+    return bool(_CODE.match(t)) and any(c.isalpha() for c in t) and sum(c.isdigit() for c in t) >= 2
+
+
+FALLBACKS = (_issue_date, _authority, _serial_and_code)
+
+# --------------------------------------------------------------------------- holders
+
+_GAP = "¦"
+_HOLDER_START = re.compile(r"^(?:HO\s+)?(ONG|BA)\s*:?$")
+_NEXT_LABELS = re.compile(
+    r"[,;]?\s*(?:sinh\s*năm|năm\s*sinh|cmnd|cccd|cmt|số\s*định\s*danh|hộ\s*chiếu|"
+    r"địa\s*chỉ|giấy\s*tờ|¦)",
+    re.I,
+)
+_BIRTH_YEAR = re.compile(r"(?:sinh\s*năm|năm\s*sinh)[\s:._,]*(\d{4})", re.I)
+_ID = re.compile(
+    r"(?:cmnd|cccd|cmt|căn\s*cước|số\s*định\s*danh(?:\s*cá\s*nhân)?|hộ\s*chiếu)"
+    r"\s*(?:số)?\s*:?\s*([0-9OoIl][0-9OoIl .]{7,16}[0-9OoIl])",
+    re.I,
+)
+_ADDRESS = re.compile(r"(?:cùng\s*)?địa\s*chỉ(?:\s*thường\s*trú)?(?:\s*tại)?\s*:?\s*", re.I)
+
+
+def _offsets(words: Sequence[Word]) -> tuple[str, list[tuple[int, int]]]:
+    spans, pos = [], 0
+    for w in words:
+        spans.append((pos, pos + len(w.text)))
+        pos += len(w.text) + 1
+    return " ".join(w.text for w in words), spans
+
+
+def _span_reading(
+    words: Sequence[Word], spans: list[tuple[int, int]], start: int, end: int, value: str
+) -> FieldReading:
+    inside = [w for w, (a, b) in zip(words, spans, strict=True) if a < end and b > start]
+    if not value or not inside:
+        return FieldReading(None, 0.0)
+    reading = _reading_of(inside)
+    return FieldReading(nfc(value), reading.confidence, reading.box, None)
+
+
+def _block_rows(rows: Sequence[Row], opener: str, closers: tuple[str, ...]) -> list[Row]:
+    """Rows after the row holding label ``opener`` up to the row holding one of ``closers``."""
+    spec_labels = [lab for lab in LABELS if lab.key in (opener, *closers)]
+    from ocr.extract import find_labels
+
+    hits = find_labels(rows, spec_labels)
+    start = next((h.row for h in hits if h.label.key == opener), None)
+    if start is None:
+        return []
+    end = next((h.row for h in hits if h.label.key in closers and h.row > start), len(rows))
+    return list(rows[start + 1 : end])
+
+
+def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
+    """Holders of section I: ``Ông:``/``Bà:`` blocks with name, birth year, ID and address.
+
+    An address printed once after all holders (``Địa chỉ thường trú: …``) belongs to every
+    holder that has none of its own."""
+    block = _block_rows(rows, "holders_opener", ("parcel_opener", "parcel_number"))
+    if not block:
+        return []
+    words: list[Word] = []
+    for row in block:
+        for k, piece in enumerate(_split_at_gaps(row)):
+            # a wide gap after a value (not after a label's colon): side-by-side text such as
+            # the QR block and its code is not part of the value
+            if k and not words[-1].text.endswith(":"):
+                words.append(Word(_GAP, 0.0, piece[0].box, piece[0].line_key))
+            words.extend(w for w in piece if not _is_code(w.text))
+    starts = [
+        i
+        for i, w in enumerate(words)
+        if _HOLDER_START.match(fold_alnum(w.text).upper() + (":" if ":" in w.text else ""))
+        and (":" in w.text or (i + 1 < len(words) and words[i + 1].text.startswith(":")))
+    ]
+    starts = [i for i in starts if not (i > 0 and fold_alnum(words[i - 1].text).upper() == "HO")]
+    if not starts:
+        return []
+    holders: list[dict[str, FieldReading]] = []
+    shared_address: FieldReading | None = None
+    for k, s in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(words)
+        ws = words[s + 1 : end]
+        text, spans = _offsets(ws)
+        row: dict[str, FieldReading] = {}
+        cut = _NEXT_LABELS.search(text)
+        name_end = cut.start() if cut else len(text)
+        name = re.sub(r"(?:\s+[^\w\s']+)+$", "", text[:name_end]).strip(" :,;._")
+        row["full_name"] = _span_reading(ws, spans, 0, name_end, name)
+        m = _BIRTH_YEAR.search(text)
+        row["birth_year"] = (
+            _span_reading(ws, spans, m.start(1), m.end(1), m.group(1))
+            if m
+            else FieldReading(None, 0.0)
+        )
+        m = _ID.search(text)
+        row["id_number"] = (
+            _span_reading(ws, spans, m.start(1), m.end(1), m.group(1))
+            if m
+            else FieldReading(None, 0.0)
+        )
+        m = _ADDRESS.search(text)
+        if m:
+            addr = text[m.end() :].split(_GAP)[0].strip(" :,;._")
+            reading = _span_reading(ws, spans, m.end(), len(text), addr)
+            if k == len(starts) - 1 or m.start() == 0:
+                shared_address = reading
+            row["address_text"] = reading
+        holders.append(row)
+    for row in holders:
+        if not row.get("address_text") or row["address_text"].value_text is None:
+            row["address_text"] = shared_address or FieldReading(None, 0.0)
+    return holders
+
+
+# --------------------------------------------------------------------------- vertices
+
+_COORD_END = re.compile(r"[.,]\d{1,3}$")
+_POINT = re.compile(r"^(?:[A-Za-z]{0,2}\d{1,3}[A-Za-z]?|[IlL|])$")
+
+
+def _clean_token(text: str) -> str:
+    """Drop table rules read as ``|`` and collapse separator runs (``1328451./28`` → ``.28``)."""
+    text = re.sub(r"[|\[\]()]", "", text)
+    return re.sub(r"([.,])[./,]+", r"\1", text)
+
+
+def split_vertex_row(texts: Sequence[str]) -> tuple[str, str, str] | None:
+    """``["1", "1328451,28", "586738,62"]`` → point, x text, y text (as printed).
+
+    Coordinates may carry thousands spaces (``1 328 451,28``): tokens are grouped until one
+    ends in a decimal part. Without decimals, the two numbers must be whole tokens."""
+    tokens = [_clean_token(t) for t in texts]
+    tokens = [t for t in tokens if t]
+    if len(tokens) < 3 or not _POINT.match(tokens[0]):
+        return None
+    point, rest = tokens[0], tokens[1:]
+    if not all(re.fullmatch(r"[\d.,]+", t) for t in rest):
+        return None
+    groups: list[list[str]] = [[]]
+    for t in rest:
+        groups[-1].append(t)
+        if _COORD_END.search(t):
+            groups.append([])
+    groups = [g for g in groups if g]
+    if len(groups) != 2:
+        if len(rest) == 2:
+            groups = [[rest[0]], [rest[1]]]
+        else:
+            return None
+    x, y = (" ".join(g) for g in groups)
+    if sum(c.isdigit() for c in x) < 5 or sum(c.isdigit() for c in y) < 5:
+        return None
+    return point, x, y
+
+
+def _sequence_point(point: str, expected: int) -> str:
+    """Points are numbered in order: ``L`` or ``5D`` read where 1 or 5 is due is that number;
+    any other id (``M3``, ``12``) is kept as printed."""
+    core = re.sub(r"\D", "", point.translate(_DIGIT_LOOKALIKES | {ord("L"): "1"}))
+    return str(expected) if core == str(expected) else point
+
+
+def _is_vertex_header(row: Row) -> int | None:
+    """Left edge of the vertex table when ``row`` is its header (``Điểm  X (m)  Y (m)``).
+
+    OCR may split the header word (``Đi ểm``) or glue the unit (``X(m)``, ``Xím)``)."""
+    folded = [fold(w.text) for w in row.words]
+    for i in range(len(folded)):
+        head = "".join(re.sub(r"[^A-Z]", "", t) for t in folded[i : i + 3])
+        if not re.sub(r"[^A-Z]", "", folded[i]) or not head.startswith(
+            ("DIEM", "SOHIEUDIEM", "STT", "TENDIEM")
+        ):
+            continue
+        rest = [t.lstrip("|([") for t in folded[i + 1 :]]
+        if any(t.startswith("X") for t in rest) and any(t.startswith("Y") for t in rest):
+            return row.words[i].box[0]
+    return None
+
+
+def read_vertices(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
+    """Rows of the vertex table: point id and the two coordinates as printed."""
+    out: list[dict[str, FieldReading]] = []
+    for r, row in enumerate(rows):
+        left = _is_vertex_header(row)
+        if left is None:
+            continue
+        margin = 2 * row.height
+        misses = 0
+        for cand in rows[r + 1 :]:
+            ws = [w for w in cand.words if w.box[0] >= left - margin]
+            parsed = split_vertex_row([w.text for w in ws]) if ws else None
+            if parsed is None:
+                misses += 1
+                if out and misses > 1:
+                    break
+                continue
+            misses = 0
+            point, x, y = parsed
+            point = _sequence_point(point, len(out) + 1)
+            # boxes: the point is the first word, the coordinates the rest in order
+            conf = _reading_of(ws)
+            out.append(
+                {
+                    "point": FieldReading(point, _reading_of(ws[:1]).confidence, ws[0].box),
+                    "x": FieldReading(x, conf.confidence, conf.box),
+                    "y": FieldReading(y, conf.confidence, conf.box),
+                }
+            )
+        if out:
+            break
+    return out
+
+
+def read_tables(
+    words: Sequence[Word], image: object = None
+) -> dict[str, list[dict[str, FieldReading]]]:
+    """Both tables of a certificate page from its OCR words (the ``FormSpec.tables`` hook; the
+    cleaned image is not needed: holders are labelled blocks, vertices rows of numbers)."""
+    rows = group_rows(split_words(words))
+    return {"holders": read_holders(rows), "vertices": read_vertices(rows)}
+
+
+LAND = FormSpec(
+    doc_type="land_certificate",
+    fields=EXTRACTED_FIELDS["land_certificate"],
+    labels=LABELS,
+    sections=SECTIONS,
+    rules=RULES,
+    first_section="main",
+    fallbacks=FALLBACKS,
+    tables=read_tables,
+)

@@ -1,0 +1,601 @@
+"""Reading tables off a page: rows of cells keyed by raw field (the generic machinery).
+
+A form declares a ``TableSpec`` per table (household members, land holders, parcel vertices):
+the columns as printed headers (with variants), which column numbers the rows (``STT``), which
+column holds notes (``Ghi chú``) and, for forms that print one block of labelled lines per entry
+instead of a grid, a ``FormSpec`` for one block and the label that opens it. ``read_table`` then
+
+1. finds the header row by fuzzy matching of folded header text (``Quan hệ với chủ hộ`` printed
+   over three lines in its cell is still one header: the lines under the first header line are
+   merged into the cell whose x-range they overlap);
+2. takes the columns' x-ranges from the table's vertical rules when the page is ruled (OpenCV
+   morphology on the cleaned page), else from the header cells' extents;
+3. cuts rows at the table's horizontal rules when ruled, else where the numbering column holds a
+   number (lines without one are wrapped text of the row above), and ends the table at a wide gap;
+4. assigns each word to the cell under its centre and reads each cell as a ``FieldReading``;
+5. decides ``struck_out``: a line drawn through the middle of the row's text (horizontal or
+   slanted, dark or faint red), or a note such as ``Đã chết``, ``Chuyển đi``, ``Xóa``.
+
+Nothing depends on pixel positions of a particular layout: only on the printed headers, the
+rules drawn on the page, the numbering and reading order. A form plugs a reader into its
+``FormSpec.tables`` (see ``TablesReader``); ``ocr.pipeline`` calls it with the page's words and
+cleaned image and fills ``PageExtraction.tables``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from ocr.extract import (
+    FormSpec,
+    Row,
+    _reading,
+    _union,
+    extract_fields,
+    find_labels,
+    group_rows,
+    split_words,
+)
+from ocr.text import fold, fold_alnum
+from sohoa.types import Box, FieldReading, Word
+
+log = logging.getLogger(__name__)
+
+TableRows = list[dict[str, FieldReading]]
+
+# Notes that mark an entry as deleted (folded: no case, no diacritics).
+DEFAULT_STRIKE_NOTES = (
+    "da chet",
+    "chet",
+    "chuyen di",
+    "xoa",
+    "da xoa",
+    "xoa dang ky",
+    "cat khau",
+    "da cat khau",
+    "chuyen khau",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: the raw field it feeds and its printed header variants."""
+
+    field: str
+    variants: tuple[str, ...]
+    min_score: float = 0.75
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """How to read one table of a form.
+
+    ``index_field`` is the numbering column (``STT``): a number there starts a new row when the
+    table has no horizontal rules. ``note_field`` is a column whose text is only used to decide
+    ``struck_field`` (``Ghi chú``); it is not output. For the block layout (one block of labelled
+    lines per entry) give ``block_spec`` (a ``FormSpec`` whose fields are the row's raw fields)
+    and ``block_opener`` (the ``Label.key`` that starts a block, e.g. ``STT:``).
+    """
+
+    name: str
+    fields: tuple[str, ...]
+    columns: tuple[Column, ...] = ()
+    index_field: str | None = None
+    note_field: str | None = None
+    struck_field: str | None = None
+    strike_notes: tuple[str, ...] = DEFAULT_STRIKE_NOTES
+    min_headers: int = 3
+    block_spec: FormSpec | None = None
+    block_opener: str | None = None
+    max_row_gap_lines: float = 2.5
+    extra: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- ruled lines
+
+
+@dataclass
+class Rules:
+    """Ruled lines of a page: y of horizontal rules and x of vertical ones (with their extent)."""
+
+    horizontal: list[tuple[int, int, int]]  # (y, x0, x1)
+    vertical: list[tuple[int, int, int]]  # (x, y0, y1)
+    mask: np.ndarray | None = None  # faint-or-dark horizontal-ish strokes (for strike lines)
+
+
+def _merge_positions(items: list[tuple[int, int, int]], tol: int) -> list[tuple[int, int, int]]:
+    items = sorted(items)
+    out: list[tuple[int, int, int]] = []
+    for pos, a, b in items:
+        if out and pos - out[-1][0] <= tol:
+            p0, a0, b0 = out[-1]
+            out[-1] = ((p0 + pos) // 2, min(a0, a), max(b0, b))
+        else:
+            out.append((pos, a, b))
+    return out
+
+
+def find_rules(image: np.ndarray | None, min_length_frac: float = 0.05) -> Rules:
+    """Horizontal and vertical ruled lines by morphological opening of the ink mask."""
+    if image is None:
+        return Rules([], [])
+    import cv2
+
+    gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
+    h, w = gray.shape
+    ink = (gray < 170).astype(np.uint8) * 255
+    kx = max(20, int(w * min_length_frac))
+    ky = max(20, int(h * min_length_frac / 3))
+    horiz = cv2.morphologyEx(
+        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, 1))
+    )
+    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, ky)))
+    hs: list[tuple[int, int, int]] = []
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
+    for i in range(1, n):
+        x, y, bw, bh, _area = stats[i]
+        if bw >= kx and bh <= max(8, h // 300):
+            hs.append((int(y + bh // 2), int(x), int(x + bw)))
+    vs: list[tuple[int, int, int]] = []
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
+    for i in range(1, n):
+        x, y, bw, bh, _area = stats[i]
+        if bh >= ky and bw <= max(8, w // 300):
+            vs.append((int(x + bw // 2), int(y), int(y + bh)))
+    tol = max(4, h // 400)
+    # strokes for strike lines: faint (red ink turned light gray by cleanup) or dark
+    faint = (gray < 235).astype(np.uint8) * 255
+    return Rules(_merge_positions(hs, tol), _merge_positions(vs, tol), faint)
+
+
+def _strike_through(
+    rules: Rules, box: Box, band: tuple[float, float] = (0.2, 0.8), slanted_only: bool = False
+) -> bool:
+    """A stroke crosses the middle of ``box`` (row text) over at least half its width.
+
+    Counts ink columns in the box's middle band that hold a thin run of ink (a line is one or a
+    few pixels tall where text strokes are scattered); a straight or slanted line through the row
+    fills most columns, text alone fills them only where letters are.
+    """
+    if rules.mask is None:
+        return False
+    import cv2
+
+    x, y, w, h = box
+    y0 = max(0, int(y + band[0] * h))
+    y1 = min(rules.mask.shape[0], int(y + band[1] * h) + 1)
+    x0, x1 = max(0, x), min(rules.mask.shape[1], x + w)
+    if y1 - y0 < 2 or x1 - x0 < 20:
+        return False
+    region = rules.mask[y0:y1, x0:x1]
+    k = max(15, (x1 - x0) // 12)
+    lines = cv2.morphologyEx(
+        region, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1))
+    )
+    covered = (lines > 0).any(axis=0).mean()
+    if covered >= 0.5 and not slanted_only:
+        return True
+    # slanted line (block layouts): look for a long straight segment with Hough
+    segs = cv2.HoughLinesP(region, 1, np.pi / 180, threshold=max(30, (x1 - x0) // 6),
+                           minLineLength=max(40, (x1 - x0) // 3), maxLineGap=6)  # fmt: skip
+    if segs is None:
+        return False
+    for sx0, sy0, sx1, sy1 in segs[:, 0]:
+        dx, dy = abs(sx1 - sx0), abs(sy1 - sy0)
+        if dx >= 0.3 * (x1 - x0) and dy <= 0.6 * dx and (not slanted_only or dy >= 0.05 * dx):
+            return True
+    return False
+
+
+# --------------------------------------------------------------------------- headers
+
+
+@dataclass
+class HeaderCell:
+    words: list[Word]
+    field: str | None = None
+    score: float = 0.0
+
+    @property
+    def x0(self) -> int:
+        return min(w.box[0] for w in self.words)
+
+    @property
+    def x1(self) -> int:
+        return max(w.box[0] + w.box[2] for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in _reading_order(self.words))
+
+
+def _cells_of_row(row: Row, gap_factor: float = 0.9) -> list[HeaderCell]:
+    """Split a row into cells at gaps wider than ``gap_factor`` × the row's text height."""
+    cells: list[HeaderCell] = []
+    gap = gap_factor * row.height
+    for w in row.words:
+        if cells and w.box[0] - cells[-1].x1 < gap:
+            cells[-1].words.append(w)
+        else:
+            cells.append(HeaderCell([w]))
+    return cells
+
+
+def _score(text: str, column: Column) -> float:
+    folded = fold_alnum(text)
+    if not folded:
+        return 0.0
+    best = 0.0
+    for v in column.variants:
+        fv = fold_alnum(v)
+        best = max(best, fuzz.ratio(fv, folded) / 100.0)
+        # the first line of a header printed over several lines ("Quan hệ" of "Quan hệ với chủ hộ")
+        n = len(folded.split())
+        prefix = " ".join(fv.split()[:n])
+        if n < len(fv.split()) and len(folded) >= 3:
+            best = max(best, 0.95 * fuzz.ratio(prefix, folded) / 100.0)
+    return best
+
+
+def _match_cells(cells: list[HeaderCell], spec: TableSpec) -> int:
+    """Give each cell its best column (each column once); returns how many matched."""
+    pairs = []
+    for i, c in enumerate(cells):
+        for col in spec.columns:
+            s = _score(c.text, col)
+            if s >= col.min_score:
+                pairs.append((s, i, col.field))
+    used_cells: set[int] = set()
+    used_fields: set[str] = set()
+    for c in cells:
+        c.field, c.score = None, 0.0
+    for s, i, f in sorted(pairs, reverse=True):
+        if i in used_cells or f in used_fields:
+            continue
+        cells[i].field, cells[i].score = f, s
+        used_cells.add(i)
+        used_fields.add(f)
+    return len(used_cells)
+
+
+def _starts_with_number(words: Sequence[Word]) -> bool:
+    return bool(words) and bool(re.fullmatch(r"\d{1,3}[.)]?", words[0].text.strip()))
+
+
+def _find_header(rows: list[Row], spec: TableSpec) -> tuple[int, int, list[HeaderCell]] | None:
+    """(first header row, first data row, header cells) of the best-matching header."""
+    best: tuple[int, int, int, list[HeaderCell]] | None = None
+    for r, row in enumerate(rows):
+        cells = _cells_of_row(row)
+        if len(cells) < spec.min_headers:
+            continue
+        n = _match_cells(cells, spec)
+        if n < spec.min_headers:
+            continue
+        # lines under the header's first line, up to the first numbered line, join its cells
+        end = r + 1
+        while end < len(rows) and end - r <= 4:
+            nxt = rows[end]
+            if _starts_with_number(nxt.words) or nxt.top - rows[end - 1].bottom > 1.5 * row.height:
+                break
+            for w in nxt.words:
+                mid = w.box[0] + w.box[2] / 2
+                owner = min(cells, key=lambda c: 0 if c.x0 <= mid <= c.x1 else
+                            min(abs(mid - c.x0), abs(mid - c.x1)))  # fmt: skip
+                owner.words.append(w)
+            end += 1
+        n = _match_cells(cells, spec)
+        if best is None or n > best[0]:
+            best = (n, r, end, cells)
+    if best is None:
+        return None
+    return best[1], best[2], best[3]
+
+
+# --------------------------------------------------------------------------- grid tables
+
+
+def _column_bounds(
+    cells: list[HeaderCell], rules: Rules, top: int, bottom: int
+) -> list[tuple[float, float, str | None]]:
+    """(x0, x1, field) per column: vertical rules around the header when ruled, else midpoints."""
+    xs = sorted(
+        v[0] for v in rules.vertical if v[1] <= top + (bottom - top) // 2 and v[2] >= bottom
+    )
+    cells = sorted(cells, key=lambda c: c.x0)
+    if len(xs) >= 3:
+        out = []
+        for a, b in itertools.pairwise(xs):
+            inside = [c for c in cells if a - 3 <= (c.x0 + c.x1) / 2 <= b + 3]
+            named = [c for c in inside if c.field]
+            out.append((float(a), float(b), named[0].field if named else None))
+        return out
+    out = []
+    for i, c in enumerate(cells):
+        left = (cells[i - 1].x1 + c.x0) / 2 if i else float("-inf")
+        right = (c.x1 + cells[i + 1].x0) / 2 if i + 1 < len(cells) else float("inf")
+        out.append((left, right, c.field))
+    return out
+
+
+def _column_of(word: Word, bounds: list[tuple[float, float, str | None]]) -> int | None:
+    mid = word.box[0] + word.box[2] / 2
+    for k, (a, b, _f) in enumerate(bounds):
+        if a <= mid < b:
+            return k
+    return None
+
+
+def _is_strike_note(text: str | None, spec: TableSpec) -> bool:
+    if not text:
+        return False
+    folded = fold(text).lower()
+    folded = re.sub(r"[^a-z0-9 ]", " ", folded)
+    folded = " ".join(folded.split())
+    for note in spec.strike_notes:
+        if re.search(rf"\b{re.escape(note)}\b", folded):
+            return True
+        head = " ".join(folded.split()[: len(note.split())])
+        if head and fuzz.ratio(head, note) >= 85:
+            return True
+    return False
+
+
+def _crosses(word: Word, y: int) -> bool:
+    _x, top, _w, h = word.box
+    return top + 0.25 * h < y < top + 0.75 * h
+
+
+def _grid_rows(
+    rows: list[Row], start: int, rules: Rules, bounds, spec: TableSpec, header_bottom: int
+) -> list[tuple[list[Word], Box | None]]:
+    """Words of each data row with the row's band (from rules when ruled)."""
+    x_left = bounds[0][0] if bounds[0][0] != float("-inf") else None
+    x_right = bounds[-1][1] if bounds[-1][1] != float("inf") else None
+    hs = []
+    if x_left is not None and x_right is not None:
+        width = x_right - x_left
+        hs = sorted(
+            y for y, a, b in rules.horizontal
+            if y >= header_bottom - 2 and a <= x_left + 0.1 * width and b >= x_right - 0.1 * width
+        )  # fmt: skip
+    words = [w for r in rows[start:] for w in r.words]
+    # a rule through the middle of words is a strike line, not a row border
+    hs = [y for y in hs if sum(_crosses(w, y) for w in words) < 2]
+    out: list[tuple[list[Word], Box | None]] = []
+    if len(hs) >= 2:
+        for y0, y1 in itertools.pairwise(hs):
+            inside = [w for w in words if y0 <= w.box[1] + w.box[3] / 2 < y1]
+            inside = [w for w in inside if _column_of(w, bounds) is not None]
+            if inside:
+                band = (int(x_left), int(y0), int(x_right - x_left), int(y1 - y0))
+                out.append((inside, band))
+        return out
+    # no horizontal rules: a number in the numbering column starts a row
+    index_col = next((k for k, b in enumerate(bounds) if b[2] == spec.index_field), None)
+    current: list[Word] | None = None
+    last_bottom = rows[start - 1].bottom if start else 0
+    line_h = rows[start].height if start < len(rows) else 20
+    for row in rows[start:]:
+        if row.top - last_bottom > spec.max_row_gap_lines * line_h:
+            break
+        in_table = [w for w in row.words if _column_of(w, bounds) is not None]
+        if not in_table:
+            break
+        first = [w for w in in_table if _column_of(w, bounds) == index_col]
+        starts = index_col is None or _starts_with_number(first)
+        if starts or current is None:
+            if index_col is not None and not starts and current is None:
+                break
+            current = []
+            out.append((current, None))
+        current.extend(in_table)
+        last_bottom = row.bottom
+    return out
+
+
+def _reading_order(words: Sequence[Word]) -> list[Word]:
+    """Words of a cell by visual line (centres within half a height), then left to right."""
+    words = sorted(words, key=lambda w: (w.box[1] + w.box[3] / 2, w.box[0]))
+    lines: list[list[Word]] = []
+    for w in words:
+        mid = w.box[1] + w.box[3] / 2
+        if lines and abs(mid - (lines[-1][0].box[1] + lines[-1][0].box[3] / 2)) < 0.5 * w.box[3]:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [w for line in lines for w in sorted(line, key=lambda w: w.box[0])]
+
+
+_RULE_CHARS = "|[]!¦—–†‡"
+
+
+def _strip_rule_marks(words: Sequence[Word]) -> list[Word]:
+    """Cell borders and strike lines read as ``|``, ``—`` or ``†`` glued to words: drop them."""
+    out = []
+    for w in words:
+        text = w.text.strip(_RULE_CHARS)
+        text = re.sub(r"[†‡¦]", "", text)
+        if text:
+            out.append(Word(text, w.confidence, w.box, w.line_key))
+    return out
+
+
+def _split_at_bars(words: Sequence[Word]) -> list[Word]:
+    """``06/12/2002|Nam`` (a cell border read as ``|`` between two cells' words) → two words."""
+    out: list[Word] = []
+    for w in words:
+        parts = [p for p in re.split(r"(?<=\w)[|¦](?=\w)", w.text)]
+        if len(parts) == 1:
+            out.append(w)
+            continue
+        x, y, bw, bh = w.box
+        n, pos = max(1, len(w.text)), 0
+        for part in parts:
+            x0 = x + int(bw * pos / n)
+            x1 = x + int(bw * (pos + len(part)) / n)
+            out.append(Word(part, w.confidence, (x0, y, max(1, x1 - x0), bh), w.line_key))
+            pos += len(part) + 1
+    return out
+
+
+def _cell_reading(words: list[Word]) -> FieldReading:
+    return _reading(_strip_rule_marks(_reading_order(words)), None)
+
+
+def read_grid_table(
+    words: Sequence[Word], image: np.ndarray | None, spec: TableSpec, rules: Rules | None = None
+) -> TableRows:
+    """Rows of a table with printed column headers (ruled or not)."""
+    rows = group_rows(_split_at_bars(split_words(words)))
+    found = _find_header(rows, spec)
+    if found is None:
+        return []
+    first, start, cells = found
+    rules = rules or find_rules(image)
+    header_top = rows[first].top
+    header_bottom = rows[start - 1].bottom
+    bounds = _column_bounds(cells, rules, header_top, header_bottom)
+    out: TableRows = []
+    for row_words, band in _grid_rows(rows, start, rules, bounds, spec, header_bottom):
+        by_col: dict[int, list[Word]] = {}
+        for w in row_words:
+            k = _column_of(w, bounds)
+            if k is not None:
+                by_col.setdefault(k, []).append(w)
+        reading: dict[str, FieldReading] = {}
+        for k, (_a, _b, f) in enumerate(bounds):
+            if f is None:
+                continue
+            reading[f] = _cell_reading(by_col.get(k, []))
+        result = {f: reading.get(f) or FieldReading(None, 0.0) for f in spec.fields}
+        if spec.struck_field:
+            text_box = _union([w.box for w in row_words])
+            note = reading.get(spec.note_field) if spec.note_field else None
+            noted = _is_strike_note(note.value_text if note else None, spec)
+            body = text_box
+            if band is not None:  # the row's band between rules, inset from the rules
+                body = (band[0] + 4, band[1], band[2] - 8, band[3])
+            lined = _strike_through(rules, body, (0.25, 0.75))
+            result[spec.struck_field] = FieldReading(
+                "true" if (noted or lined) else "false",
+                0.95 if noted == lined else 0.8,
+                band or text_box,
+                None,
+            )
+        if any(r.value_text for k, r in result.items() if k != spec.struck_field):
+            out.append(result)
+    return out
+
+
+# --------------------------------------------------------------------------- block layouts
+
+
+def read_blocks(words: Sequence[Word], image: np.ndarray | None, spec: TableSpec) -> TableRows:
+    """One row per block of labelled lines opened by ``spec.block_opener`` (no grid)."""
+    assert spec.block_spec is not None and spec.block_opener is not None
+    split = split_words(words)
+    rows = group_rows(split)
+    hits = find_labels(rows, spec.block_spec.labels)
+    starts = sorted({h.row for h in hits if h.label.key == spec.block_opener})
+    if not starts:
+        return []
+    rules = find_rules(image) if spec.struck_field else Rules([], [])
+    page_width = image.shape[1] if image is not None else None
+    out: TableRows = []
+    for i, r0 in enumerate(starts):
+        r1 = starts[i + 1] if i + 1 < len(starts) else len(rows)
+        block_rows = rows[r0:r1]
+        # the block ends at a wide gap (the signature under the last block)
+        for k in range(1, len(block_rows)):
+            if block_rows[k].top - block_rows[k - 1].bottom > spec.max_row_gap_lines * max(
+                block_rows[k].height, block_rows[k - 1].height
+            ):
+                block_rows = block_rows[:k]
+                break
+        # ... and at a rule drawn under it (a separator between member blocks)
+        if block_rows and rules.horizontal:
+            span = 0.5 * _row_span(block_rows)
+            below = [y for y, a, b in rules.horizontal if y > block_rows[0].bottom and b - a > span]
+            if below:
+                block_rows = [row for row in block_rows if row.top < min(below)]
+        block_words = [w for row in block_rows for w in row.words]
+        # a deletion note written across the block is not part of any value
+        notes = _strike_note_words(block_rows, spec)
+        kept = [w for w in block_words if id(w) not in notes]
+        fields = extract_fields(kept, spec.block_spec, page_width=page_width)
+        result = {f: fields.get(f) or FieldReading(None, 0.0) for f in spec.fields}
+        if spec.struck_field:
+            box = _union([w.box for w in block_words])
+            lined = _strike_through(rules, box, (0.0, 1.0), slanted_only=True)
+            noted = bool(notes)
+            result[spec.struck_field] = FieldReading(
+                "true" if (noted or lined) else "false", 0.95 if noted == lined else 0.8, box, None
+            )
+        out.append(result)
+    return out
+
+
+def _row_span(rows: list[Row]) -> int:
+    return max(w.box[0] + w.box[2] for r in rows for w in r.words) - min(
+        w.box[0] for r in rows for w in r.words
+    )
+
+
+def _strike_note_words(block_rows: list[Row], spec: TableSpec) -> set[int]:
+    """Ids of the words of a deletion note (``Đã chết ngày 03/04/2020``) in a block."""
+    found: set[int] = set()
+    for row in block_rows:
+        ws = row.words
+        for i in range(len(ws)):
+            for n in (3, 2, 1):
+                if i + n > len(ws):
+                    continue
+                text = " ".join(w.text for w in ws[i : i + n])
+                folded = " ".join(re.sub(r"[^a-z0-9 ]", " ", fold(text).lower()).split())
+                if folded in spec.strike_notes and (n > 1 or folded in ("xoa",)):
+                    k = i + n
+                    # the note's tail: "ngày 03/04/2020", "đăng ký thường trú"
+                    while k < len(ws) and (
+                        re.search(r"\d", ws[k].text)
+                        or fold_alnum(ws[k].text) in ("ngay", "dang", "ky", "thuong", "tru")
+                    ):
+                        k += 1
+                    found.update(id(w) for w in ws[i:k])
+                    break
+    return found
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def read_table(words: Sequence[Word], image: np.ndarray | None, spec: TableSpec) -> TableRows:
+    """Rows of ``spec``'s table: a header grid when one is printed, else labelled blocks."""
+    rows: TableRows = []
+    if spec.columns:
+        rows = read_grid_table(words, image, spec)
+    if not rows and spec.block_spec is not None:
+        rows = read_blocks(words, image, spec)
+    log.debug("table %s: %d rows", spec.name, len(rows))
+    return rows
+
+
+@dataclass(frozen=True)
+class TablesReader:
+    """A ``FormSpec.tables`` hook: ``(words, cleaned image) → {table name: rows}`` (picklable).
+
+    Register it on a form as ``FormSpec(..., tables=TablesReader((MEMBERS,)))``; the land
+    certificate's ``holders`` and ``vertices`` are two ``TableSpec``s in one reader.
+    """
+
+    specs: tuple[TableSpec, ...]
+
+    def __call__(self, words: Sequence[Word], image: np.ndarray | None) -> dict[str, TableRows]:
+        return {spec.name: read_table(words, image, spec) for spec in self.specs}

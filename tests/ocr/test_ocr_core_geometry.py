@@ -1,0 +1,84 @@
+"""Perspective correction of phone photos, and leaving flat scans alone (synthetic pages)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from ocr import cleanup
+
+
+def _page(width: int = 800, height: int = 1100) -> np.ndarray:
+    page = np.full((height, width, 3), 236, np.uint8)
+    for y in range(100, height - 100, 50):
+        cv2.putText(
+            page, "Ho va ten: TRAN THI B", (60, y), cv2.FONT_HERSHEY_SIMPLEX, 0.9, (20,) * 3, 2
+        )
+    return page
+
+
+def _photo(page: np.ndarray, corners: list[tuple[int, int]], size=(1500, 1300)) -> np.ndarray:
+    h, w = page.shape[:2]
+    src = np.float32([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])
+    matrix = cv2.getPerspectiveTransform(src, np.float32(corners))
+    surface = np.full((size[0], size[1], 3), (40, 70, 60), np.uint8)
+    return cv2.warpPerspective(
+        page, matrix, (size[1], size[0]), dst=surface, borderMode=cv2.BORDER_TRANSPARENT
+    )
+
+
+def test_photo_of_a_page_is_warped_back_to_a_rectangle():
+    page = _page()
+    corners = [(150, 120), (1080, 180), (1150, 1400), (90, 1330)]
+    photo = _photo(page, corners)
+    quad = cleanup.find_page_quad(photo)
+    assert quad is not None
+    assert np.abs(quad - np.float32(corners)).max() < 15
+    flat = cleanup.correct_perspective(photo)
+    h, w = flat.shape[:2]
+    assert 900 <= w <= 1100 and 1150 <= h <= 1300  # the longer of each pair of sides
+    gray = cv2.cvtColor(flat, cv2.COLOR_BGR2GRAY)
+    assert gray[:20, :].mean() > 180 and gray[-20:, :].mean() > 180  # no dark surface left
+    # text lines are horizontal again: the row profile is sharp
+    ink = (gray < 128).sum(axis=1)
+    assert (ink == 0).mean() > 0.3
+
+
+def test_flat_scans_and_unsure_shapes_are_left_alone():
+    scan = _page()
+    assert cleanup.correct_perspective(scan) is scan
+    # a page cut by the photo's edge (corner outside the frame): no confident quadrilateral
+    cut = _photo(_page(), [(-80, 120), (1080, 180), (1150, 1400), (90, 1330)])
+    assert cleanup.find_page_quad(cut) is None
+    # paper no brighter than the surface
+    flat_gray = np.full((1200, 900, 3), 120, np.uint8)
+    assert cleanup.correct_perspective(flat_gray) is flat_gray
+
+
+def test_clean_page_runs_perspective_first_and_can_switch_it_off():
+    photo = _photo(_page(), [(150, 120), (1080, 180), (1150, 1400), (90, 1330)])
+    on = cleanup.clean_page(photo)
+    off = cleanup.clean_page(photo, steps=cleanup.CleanupSteps(correct_perspective=False))
+    assert on.shape != off.shape and off.shape == photo.shape[:2]
+
+
+def _lines_of_text(scale: float) -> np.ndarray:
+    page = np.full((int(1400 * scale), int(1000 * scale)), 236, np.uint8)
+    for y in range(int(100 * scale), page.shape[0] - 50, max(12, int(50 * scale))):
+        text = "Noi sinh: Benh vien"
+        cv2.putText(
+            page, text, (20, y), cv2.FONT_HERSHEY_SIMPLEX, scale, 20, max(1, round(2 * scale))
+        )
+    return page
+
+
+def test_small_text_is_enlarged_and_normal_text_left_alone():
+    normal = _lines_of_text(1.4)
+    assert cleanup.text_height(normal) >= 20
+    assert cleanup.upscale_small_text(normal) is normal
+    small = _lines_of_text(0.5)
+    height = cleanup.text_height(small)
+    assert 8 <= height < 20
+    bigger = cleanup.upscale_small_text(small)
+    assert bigger.shape[0] > small.shape[0] * 1.2
+    assert cleanup.text_height(bigger) > height * 1.2

@@ -1,0 +1,192 @@
+"""Land certificate extraction on hand-made word lists: labels, sections, holders, vertices."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from ocr.extract import extract_fields, group_rows, split_words
+from ocr.forms import spec_for
+from ocr.forms.land import LAND, read_holders, read_tables, read_vertices, split_vertex_row
+from sohoa.types import Word
+
+
+def line(y: int, text: str, key: int, x: int = 100, conf: float = 90.0) -> list[Word]:
+    """Words of one line; words separated by one space, ``  `` (two spaces) a wide gap."""
+    words, pos = [], x
+    for chunk in text.split("  "):
+        for t in chunk.split(" "):
+            if t:
+                words.append(Word(t, conf, (pos, y, 18 * len(t), 36), (key, 1, 1)))
+                pos += 18 * len(t) + 14
+        pos += 400
+    return words
+
+
+def page(*lines: str) -> list[Word]:
+    return [w for k, text in enumerate(lines) for w in line(100 + 60 * k, text, key=k + 1)]
+
+
+CERTIFICATE = page(
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+    "Độc lập - Tự do - Hạnh phúc",
+    "ỦY BAN NHÂN DÂN HUYỆN ĐỨC TRỌNG",
+    "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT",
+    "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",
+    "Ông: NGUYỄN VĂN AN, sinh năm 1970, CMND số: 250123456",
+    "Bà: TRẦN THỊ BÌNH",
+    "Năm sinh: 1975 CCCD số: 068175001234",
+    "Địa chỉ thường trú: Thôn 2, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm Đồng",
+    "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+    "a) Thửa đất số: 112  Tờ bản đồ số: S6",
+    "b) Địa chỉ: Thôn 5, xã Liên Hiệp, huyện Đức Trọng, tỉnh Lâm Đồng",
+    "c) Diện tích: 720,2 m², (bằng chữ: Bảy trăm hai mươi phẩy hai mét vuông)",
+    "d) Hình thức sử dụng: Sử dụng chung",
+    "đ) Mục đích sử dụng: Đất trồng cây lâu năm (CLN)",
+    "e) Thời hạn sử dụng: Đến ngày 14/06/2036",
+    "g) Nguồn gốc sử dụng: Nhận chuyển nhượng quyền sử dụng đất",
+    "III. Sơ đồ thửa đất",
+    "Điểm X (m) Y (m)",
+    "1 1 306 936,02 586 919,94",
+    "2 1306930.38 586923.79",
+    "3 1306928,00 586933,07",
+    "Đức Trọng, ngày 05 tháng 03 năm 2015",
+    "CN 719597  PHÓ CHỦ TỊCH",
+    "Số vào sổ cấp GCN: CH 00120",
+)
+
+
+def test_registered_with_a_table_reader():
+    spec = spec_for("land_certificate")
+    assert spec is LAND
+    assert spec.tables is read_tables
+    pickle.dumps(spec.tables)  # sent to worker processes
+
+
+def test_labelled_fields_and_sections():
+    f = extract_fields(CERTIFICATE, LAND, 2000)
+    value = {k: v.value_text for k, v in f.items()}
+    assert value["parcel_number"] == "112"
+    assert value["map_sheet_number"] == "56"  # S read for 5
+    # the parcel's address, not the holders' (same label in section I)
+    assert value["parcel_address_text"].startswith("Thôn 5, xã Liên Hiệp")
+    assert value["area_m2"].startswith("720,2 m²")
+    assert "bằng chữ" in value["area_m2"]
+    assert value["use_form"] == "Sử dụng chung"
+    assert value["land_use_purpose"] == "Đất trồng cây lâu năm (CLN)"
+    assert value["land_use_term"] == "Đến ngày 14/06/2036"
+    assert value["land_use_origin_text"] == "Nhận chuyển nhượng quyền sử dụng đất"
+
+
+def test_unlabelled_fields_from_the_form_structure():
+    f = extract_fields(CERTIFICATE, LAND, 2000)
+    assert f["issuing_authority_text"].value_text == "ỦY BAN NHÂN DÂN HUYỆN ĐỨC TRỌNG"
+    assert "ngày 05 tháng 03 năm 2015" in f["issue_date"].value_text
+    assert f["certificate_serial"].value_text == "CN 719597"
+    assert f["register_entry_number"].value_text == "CH 00120"
+    assert f["certificate_code"].value_text is None
+
+
+def test_register_entry_is_not_taken_for_the_serial():
+    words = page("Số vào sổ cấp GCN: CS 030278")
+    f = extract_fields(words, LAND, 2000)
+    assert f["certificate_serial"].value_text is None
+
+
+def test_qr_code_found_and_kept_out_of_a_holder_name():
+    words = page(
+        "I. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất",
+        "Ông: LÊ VĂN HÙNG, sinh năm 1972, CCCD số: 068072513824",
+        "Bà: PHAN THỊ HẬU  681WXS8ALSQ0",
+        "Năm sinh: 1992 CMND số: 251495202",
+        "Địa chỉ: Thôn Tân Lập, xã Sơn Điền, tỉnh Lâm Đồng",
+        "II. Thông tin thửa đất",
+    )
+    f = extract_fields(words, LAND, 2000)
+    assert f["certificate_code"].value_text == "681WXS8ALSQ0"
+    holders = read_holders(group_rows(split_words(words)))
+    assert [h["full_name"].value_text for h in holders] == ["LÊ VĂN HÙNG", "PHAN THỊ HẬU"]
+
+
+def test_holders_inline_and_two_line_forms_share_the_address():
+    holders = read_holders(group_rows(split_words(CERTIFICATE)))
+    assert len(holders) == 2
+    first, second = ({k: v.value_text for k, v in h.items()} for h in holders)
+    assert first == {
+        "full_name": "NGUYỄN VĂN AN",
+        "birth_year": "1970",
+        "id_number": "250123456",
+        "address_text": "Thôn 2, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm Đồng",
+    }
+    assert second["full_name"] == "TRẦN THỊ BÌNH"
+    assert second["birth_year"] == "1975"
+    assert second["id_number"] == "068175001234"
+    assert second["address_text"] == first["address_text"]
+    assert all(0 < h["full_name"].confidence <= 1 and h["full_name"].box for h in holders)
+
+
+def test_birth_year_with_leader_remnants():
+    words = page(
+        "I. Người sử dụng đất",
+        "Bà: KƠ SĂ KA MAI.",
+        "Năm sinh: .1989_ CMNDsố: 251050948.",
+        "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+    )
+    (holder,) = read_holders(group_rows(split_words(words)))
+    assert holder["full_name"].value_text == "KƠ SĂ KA MAI"
+    assert holder["birth_year"].value_text == "1989"
+    assert holder["id_number"].value_text.startswith("251050948")
+
+
+def test_no_holder_block_gives_no_rows():
+    assert read_holders(group_rows(split_words(page("Thửa đất số: 5")))) == []
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["1", "1328451.28", "586738.62"], ("1", "1328451.28", "586738.62")),
+        (["2", "1328451,28", "586738,62"], ("2", "1328451,28", "586738,62")),
+        (["3", "1", "328", "451,28", "586", "738,62"], ("3", "1 328 451,28", "586 738,62")),
+        (["4", "1328451./28|", "|586738.62"], ("4", "1328451.28", "586738.62")),
+        (["A5", "1328451", "586738"], ("A5", "1328451", "586738")),
+    ],
+)
+def test_split_vertex_row(texts, expected):
+    assert split_vertex_row(texts) == expected
+
+
+@pytest.mark.parametrize(
+    "texts", [["Điểm", "X", "Y"], ["1", "12", "34"], ["1", "1328451.28"], ["x", "abc", "def"]]
+)
+def test_split_vertex_row_refuses_non_rows(texts):
+    assert split_vertex_row(texts) is None
+
+
+def test_vertices_under_their_header_only():
+    rows = group_rows(split_words(CERTIFICATE))
+    vertices = read_vertices(rows)
+    assert [(v["point"].value_text, v["x"].value_text, v["y"].value_text) for v in vertices] == [
+        ("1", "1 306 936,02", "586 919,94"),
+        ("2", "1306930.38", "586923.79"),
+        ("3", "1306928,00", "586933,07"),
+    ]
+
+
+def test_sketch_labels_left_of_the_table_are_ignored():
+    words = [
+        *line(100, "7  Điểm X (m) Y (m)", key=1, x=300),
+        *line(160, "1", key=2, x=300),
+        *line(160, "1 1328451.28 586738.62", key=3, x=722),
+    ]
+    vertices = read_vertices(group_rows(split_words(words)))
+    assert [v["point"].value_text for v in vertices] == ["1"]
+    assert vertices[0]["x"].value_text == "1328451.28"
+
+
+def test_no_vertex_table():
+    assert read_tables(page("III. Sơ đồ thửa đất", "Đức Trọng, ngày 05 tháng 03 năm 2015")) == {
+        "holders": [],
+        "vertices": [],
+    }
