@@ -14,10 +14,10 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
 
+from expectations.id_checks import add_id_columns, id_expectations
 from sohoa.settings import Settings
 from transforms.codes import _NATIONALITIES, ethnicity_table
 from transforms.dates import year_of
-from transforms.ids import personal_id_birth_year, personal_id_century_sex
 
 DOC_TYPE = "birth_registration"
 SUITE_NAME = "birth_registration"
@@ -63,16 +63,13 @@ def prepare(df: pd.DataFrame, settings: Settings, today: dt.date | None = None) 
     out["_registration_date_latest"] = _latest_day(out["registration_date"])
     child_year = year_of(out["child_date_of_birth"].astype(object))
     out["_parent_latest_birth_year"] = (child_year - settings.min_parent_age_years).astype("Int64")
-    pid = out["child_personal_id"].astype(object)
-    _century, id_sex = personal_id_century_sex(pid)
-    out["_id_sex"] = id_sex
-    out["_child_sex_known"] = (
-        pd.to_numeric(out["child_sex"], errors="coerce")
-        .astype("Int64")
-        .where(lambda s: s.isin([1, 2]))
+    add_id_columns(
+        out,
+        "_",
+        personal_id=out["child_personal_id"],
+        sex=out["child_sex"],
+        date_of_birth=out["child_date_of_birth"],
     )
-    out["_id_birth_year"] = personal_id_birth_year(pid)
-    out["_child_birth_year"] = child_year
     return out
 
 
@@ -150,22 +147,8 @@ def build_suite(settings: Settings, today: dt.date | None = None) -> gx.Expectat
             )
         )
     # personal ID digits 4-6 against sex, century and year of birth
-    add(
-        gxe.ExpectColumnPairValuesToBeEqual(
-            column_A="_id_sex",
-            column_B="_child_sex_known",
-            ignore_row_if="either_value_is_missing",
-            meta=_meta("child_personal_id", "id_sex_mismatch"),
-        )
-    )
-    add(
-        gxe.ExpectColumnPairValuesToBeEqual(
-            column_A="_id_birth_year",
-            column_B="_child_birth_year",
-            ignore_row_if="either_value_is_missing",
-            meta=_meta("child_personal_id", "id_year_mismatch"),
-        )
-    )
+    for expectation in id_expectations("_", "child_personal_id"):
+        add(expectation)
     add(gxe.ExpectCompoundColumnsToBeUnique(
         column_list=["registration_number", "book_number", "book_year",
                      "registration_commune_code"],

@@ -16,11 +16,10 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from expectations.birth import ISO_DATE, _latest_day, _meta
+from expectations.id_checks import add_id_columns, id_expectations
 from sohoa.settings import Settings
 from transforms.codes import _NATIONALITIES, ethnicity_table
-from transforms.dates import year_of
 from transforms.flags import REASONS
-from transforms.ids import personal_id_birth_year, personal_id_century_sex
 
 DOC_TYPE = "death_registration"
 SUITE_NAME = "death_registration"
@@ -62,16 +61,13 @@ def prepare(df: pd.DataFrame, settings: Settings, today: dt.date | None = None) 
     out["_registration_date_latest"] = _latest_day(out["registration_date"])
     # the latest day a (partial) date of death can mean, against the earliest of the birth
     out["_date_of_death_latest"] = _latest_day(out["date_of_death"])
-    pid = out["deceased_personal_id"].astype(object)
-    _century, id_sex = personal_id_century_sex(pid)
-    out["_id_sex"] = id_sex
-    out["_deceased_sex_known"] = (
-        pd.to_numeric(out["deceased_sex"], errors="coerce")
-        .astype("Int64")
-        .where(lambda s: s.isin([1, 2]))
+    add_id_columns(
+        out,
+        "_",
+        personal_id=out["deceased_personal_id"],
+        sex=out["deceased_sex"],
+        date_of_birth=out["deceased_date_of_birth"],
     )
-    out["_id_birth_year"] = personal_id_birth_year(pid)
-    out["_deceased_birth_year"] = year_of(out["deceased_date_of_birth"].astype(object))
     return out
 
 
@@ -106,14 +102,8 @@ def build_suite(settings: Settings, today: dt.date | None = None) -> gx.Expectat
         column_A="_registration_date_latest", column_B="date_of_death", or_equal=True,
         ignore_row_if="either_value_is_missing",
         meta=_meta("date_of_death", "death_after_registration")))  # fmt: skip
-    add(gxe.ExpectColumnPairValuesToBeEqual(
-        column_A="_id_sex", column_B="_deceased_sex_known",
-        ignore_row_if="either_value_is_missing",
-        meta=_meta("deceased_personal_id", "id_sex_mismatch")))  # fmt: skip
-    add(gxe.ExpectColumnPairValuesToBeEqual(
-        column_A="_id_birth_year", column_B="_deceased_birth_year",
-        ignore_row_if="either_value_is_missing",
-        meta=_meta("deceased_personal_id", "id_year_mismatch")))  # fmt: skip
+    for expectation in id_expectations("_", "deceased_personal_id"):
+        add(expectation)
     add(gxe.ExpectColumnValuesToBeBetween(
         column="book_year", min_value=1900, max_value=today.year,
         meta=_meta("book_year", "year_out_of_range")))  # fmt: skip

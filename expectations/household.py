@@ -14,10 +14,9 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
 
+from expectations.id_checks import add_id_columns, id_expectations
 from sohoa.settings import Settings
 from transforms.codes import _NATIONALITIES, RELATIONSHIPS, ethnicity_table
-from transforms.dates import year_of
-from transforms.ids import personal_id_birth_year, personal_id_century_sex
 
 DOC_TYPE = "household_registration"
 SUITE_NAME = "household_registration"
@@ -106,15 +105,9 @@ class MEMBERS:
         out["_today"] = today.isoformat()
         ident = out["id_number"].astype(object)
         twelve = ident.where(ident.str.len().eq(12).fillna(False).astype(bool), None)
-        _century, id_sex = personal_id_century_sex(twelve)
-        out["_id_sex"] = id_sex
-        out["_sex_known"] = (
-            pd.to_numeric(out["sex"], errors="coerce")
-            .astype("Int64")
-            .where(lambda s: s.isin([1, 2]))
+        add_id_columns(
+            out, "_", personal_id=twelve, sex=out["sex"], date_of_birth=out["date_of_birth"]
         )
-        out["_id_birth_year"] = personal_id_birth_year(twelve)
-        out["_birth_year"] = year_of(out["date_of_birth"].astype(object))
         return out
 
     @staticmethod
@@ -171,20 +164,6 @@ class MEMBERS:
                 meta=_meta("nationality", "value_not_allowed"),
             )
         )
-        add(
-            gxe.ExpectColumnPairValuesToBeEqual(
-                column_A="_id_sex",
-                column_B="_sex_known",
-                ignore_row_if="either_value_is_missing",
-                meta=_meta("id_number", "id_sex_mismatch"),
-            )
-        )
-        add(
-            gxe.ExpectColumnPairValuesToBeEqual(
-                column_A="_id_birth_year",
-                column_B="_birth_year",
-                ignore_row_if="either_value_is_missing",
-                meta=_meta("id_number", "id_year_mismatch"),
-            )
-        )
+        for expectation in id_expectations("_", "id_number"):
+            add(expectation)
         return suite

@@ -17,11 +17,10 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from expectations.birth import ISO_DATE, _latest_day, _meta
+from expectations.id_checks import add_id_columns, id_expectations
 from sohoa.settings import Settings
 from transforms.codes import _NATIONALITIES, ethnicity_table
-from transforms.dates import year_of
 from transforms.flags import REASONS
-from transforms.ids import personal_id_birth_year, personal_id_century_sex
 
 DOC_TYPE = "marriage_registration"
 SUITE_NAME = "marriage_registration"
@@ -84,12 +83,13 @@ def prepare(df: pd.DataFrame, settings: Settings, today: dt.date | None = None) 
     for who, sex in SPOUSES.items():
         # a partial date of birth ("1990") compares below any full date of that year: lenient
         out[f"_{who}_latest_birth"] = _years_before(out["registration_date"], MIN_MARRIAGE_AGE[who])
-        pid = out[f"{who}_id_number"].astype(object)
-        _century, id_sex = personal_id_century_sex(pid)
-        out[f"_{who}_id_sex"] = id_sex
-        out[f"_{who}_sex"] = pd.Series(sex, index=out.index, dtype="Int64")
-        out[f"_{who}_id_birth_year"] = personal_id_birth_year(pid)
-        out[f"_{who}_birth_year"] = year_of(out[f"{who}_date_of_birth"].astype(object))
+        add_id_columns(
+            out,
+            f"_{who}_",
+            personal_id=out[f"{who}_id_number"],
+            sex=pd.Series(sex, index=out.index, dtype="Int64"),
+            date_of_birth=out[f"{who}_date_of_birth"],
+        )
     return out
 
 
@@ -126,14 +126,8 @@ def build_suite(settings: Settings, today: dt.date | None = None) -> gx.Expectat
             ignore_row_if="either_value_is_missing",
             meta=_meta(f, "under_marriage_age")))  # fmt: skip
         # a 12-digit ID: digit 4 against the spouse's sex, digits 4-6 against the year of birth
-        add(gxe.ExpectColumnPairValuesToBeEqual(
-            column_A=f"_{who}_id_sex", column_B=f"_{who}_sex",
-            ignore_row_if="either_value_is_missing",
-            meta=_meta(f"{who}_id_number", "id_sex_mismatch")))  # fmt: skip
-        add(gxe.ExpectColumnPairValuesToBeEqual(
-            column_A=f"_{who}_id_birth_year", column_B=f"_{who}_birth_year",
-            ignore_row_if="either_value_is_missing",
-            meta=_meta(f"{who}_id_number", "id_year_mismatch")))  # fmt: skip
+        for expectation in id_expectations(f"_{who}_", f"{who}_id_number"):
+            add(expectation)
     add(gxe.ExpectColumnValuesToBeBetween(
         column="book_year", min_value=1900, max_value=today.year,
         meta=_meta("book_year", "year_out_of_range")))  # fmt: skip

@@ -114,7 +114,7 @@ def test_export_writes_loaded_records(tmp_path: Path):
     out = tmp_path / "out.jsonl"
     result = run_cli(
         "export", "household_registration", "--format", "jsonl", "--out", str(out), env=env
-    )  # noqa: E501
+    )
     assert result.returncode == 0, result.stderr
     lines = [json.loads(x) for x in out.read_text("utf-8").splitlines()]
     assert len(lines) == 3 and all(len(r["members"]) == 2 for r in lines)
