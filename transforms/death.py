@@ -14,9 +14,16 @@ import re
 import pandas as pd
 
 from transforms import codes, dates, ids
-from transforms.birth import _ethnicity, _name, _nationality
+from transforms.civil import (
+    date_column,
+    ethnicity_column,
+    name_column,
+    nationality_column,
+    place_text,
+    registration_header,
+    repair_date_zeros,
+)
 from transforms.flags import REASONS, FlagCollector
-from transforms.marriage import date_column, place_text, registration_header, repair_date_zeros
 from transforms.text import clean_text, map_unique, repair_unicode
 
 DOC_TYPE = "death_registration"
@@ -97,13 +104,13 @@ def map_death(raw: pd.DataFrame) -> tuple[dict[str, pd.Series], FlagCollector]:
     registration_header(out, flags, raw)
 
     # the deceased
-    _name(out, flags, raw, "deceased_full_name")
+    name_column(out, flags, raw, "deceased_full_name")
     sex, unknown = codes.sex_column(raw["deceased_sex"])
     out["deceased_sex"] = sex
     flags.add(unknown, "deceased_sex", "unknown_sex", raw["deceased_sex"])
     date_column(out, flags, raw, "deceased_date_of_birth")
-    _ethnicity(out, flags, raw, "deceased")
-    _nationality(out, flags, raw, "deceased_nationality")
+    ethnicity_column(out, flags, raw, "deceased")
+    nationality_column(out, flags, raw, "deceased_nationality")
     pid, reason = ids.clean_ids(raw["deceased_personal_id"])
     flags.add_reasons(reason, "deceased_personal_id", raw["deceased_personal_id"])
     is_legacy = pid.str.len().eq(9).fillna(False).astype(bool)
@@ -129,7 +136,7 @@ def map_death(raw: pd.DataFrame) -> tuple[dict[str, pd.Series], FlagCollector]:
     out["cause_of_death"] = clean_text(raw["cause_of_death"])
 
     # the declarant: relationship kept as written (canonical spelling), flagged if unknown
-    _name(out, flags, raw, "declarant_full_name")
+    name_column(out, flags, raw, "declarant_full_name")
     relation = clean_text(raw["declarant_relationship"])
     out["declarant_relationship"] = relation.str.capitalize().where(relation.notna(), None)
     _code, unknown = codes.relationship_column(relation)

@@ -21,13 +21,14 @@ from rapidfuzz import fuzz
 
 from sohoa.settings import get_settings
 from transforms import admin_units, dates, ids, names
+from transforms.civil import REFORM_DATE
 from transforms.flags import CONFIDENCE_FACTOR, REASONS, FlagCollector
 from transforms.text import clean_text, map_unique, repair_unicode, strip_marks
 
 log = logging.getLogger(__name__)
 
 DOC_TYPE = "land_certificate"
-REFORM_DATE = "2025-07-01"  # the commune merger (Decision 19/2025/QĐ-TTg); ISO text compares
+
 PURPOSES_CSV = Path(__file__).parent / "data" / "land_use_purposes.csv"
 
 # Reasons this record type raises (Vietnamese, English). They belong in ``flags.REASONS``; they
