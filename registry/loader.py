@@ -32,24 +32,41 @@ from __future__ import annotations
 import logging
 import math
 import numbers
+import operator
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Boolean, Double, Float, Integer, String, Table, case, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import (
+    Boolean,
+    Double,
+    Float,
+    Integer,
+    String,
+    Table,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from registry.bulk import dialect_insert, select_in, upsert
 from registry.errors import LoadError, LoadInputError
 from registry.models import (
     NATURAL_KEY_PARTS,
     NATURAL_KEY_SEPARATOR,
     NESTED_TABLES,
+    OLD_ADMIN_SCHEME,
     RECORD_STATUSES,
     Batch,
     BirthRegistration,
@@ -57,6 +74,7 @@ from registry.models import (
     FieldValue,
     HouseholdBook,
     LandCertificate,
+    LandParcel,
     MarriageRegistration,
     Page,
     ReviewFlag,
@@ -90,6 +108,12 @@ PAGE_KEYS = (
 )
 
 _batches = Batch.__table__
+_parcels = LandParcel.__table__
+_PARCEL_KEY = ("old_commune_code", "map_sheet_number", "parcel_number")
+# Optional frame column for land certificates (not a national field): the commune, in the list
+# before 1 July 2025, whose map sheets number the parcel. With it the loader fills land_parcels.
+OLD_COMMUNE_COLUMN = "parcel_old_commune_code"
+_OLD_COMMUNE = re.compile(r"[0-9]{5}")
 _sources = SourceFile.__table__
 _pages = Page.__table__
 _fields = FieldValue.__table__
@@ -128,7 +152,7 @@ class _DocSpec:
     derived_from: dict[str, str]
     natural_key: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def code_fields(self) -> tuple[str, ...]:
         return tuple(f for f in self.fields if f.endswith(("_commune_code", "_province_code")))
 
@@ -225,6 +249,7 @@ class _Incoming:
     confidence: dict[str, float | None]
     box: dict[str, tuple[int, int, int, int] | None]
     flags: list[dict[str, Any]] = field(default_factory=list)
+    old_commune_code: str | None = None  # land: the pre-2025 commune the map sheet belongs to
 
 
 @dataclass
@@ -430,7 +455,14 @@ def _read_records(
     types = {f: spec.table.c[f].type for f in spec.fields}
     seen: set[str] = set()
     out: list[_Incoming] = []
-    for n, row in enumerate(records.to_dict(orient="records")):
+    # the nested lists are read by ``read_nested``; leaving them out halves the work here
+    # The nested lists are read by ``read_nested``. Rows are built from whole columns
+    # (``tolist`` is C work; ``DataFrame.to_dict`` boxes cell by cell).
+    nested = NESTED_TABLES.get(spec.doc_type, {})
+    names = [c for c in records.columns if c.split("__")[-1] not in nested]
+    cells = [records[c].tolist() for c in names]
+    rows = (dict(zip(names, values, strict=True)) for values in zip(*cells, strict=True))
+    for n, row in enumerate(rows):
         rid = row["record_id"]
         where = f"record {rid!r}" if isinstance(rid, str) and rid else f"row {n}"
         if not isinstance(rid, str) or not rid:
@@ -477,6 +509,13 @@ def _read_records(
             scheme = row.get(f"{code}_scheme")
             schemes[code] = None if _missing(scheme) else str(scheme)
         flags = _read_flags(row["flags"], where, problems)
+        old_commune = row.get(OLD_COMMUNE_COLUMN)
+        old_commune = None if _missing(old_commune) else old_commune
+        if old_commune is not None and not (
+            isinstance(old_commune, str) and _OLD_COMMUNE.fullmatch(old_commune)
+        ):
+            problems.append(f"{where}: {OLD_COMMUNE_COLUMN} must be 5 digits, got {old_commune!r}")
+            old_commune = None
         out.append(
             _Incoming(
                 record_id=rid,
@@ -490,6 +529,7 @@ def _read_records(
                 confidence=conf,
                 box=box,
                 flags=flags,
+                old_commune_code=old_commune,
             )
         )
     return out
@@ -546,15 +586,16 @@ def _opt_str(value: Any) -> str | None:
     return None if _missing(value) else str(value)
 
 
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
 def _is_sha256(value: Any) -> bool:
-    return (
-        isinstance(value, str) and len(value) == 64 and all(c in "0123456789abcdef" for c in value)
-    )
+    return isinstance(value, str) and _SHA256.fullmatch(value) is not None
 
 
 def _int_or_problem(value: Any, where: str, problems: list[str]) -> int | None:
     try:
-        result = coerce_value(value, Integer())
+        result = coerce_value(value, _INTEGER)
     except ValueError as e:
         problems.append(f"{where}: {e}")
         return None
@@ -565,6 +606,11 @@ def _int_or_problem(value: Any, where: str, problems: list[str]) -> int | None:
 
 def coerce_value(value: Any, type_: Any) -> Any:
     """A frame cell as the Python value its column takes; ValueError when it cannot be."""
+    kind = type(value)  # fast paths for the usual cells: exact built-in types, no ABC checks
+    if kind is str and isinstance(type_, String):
+        return value
+    if kind is int and isinstance(type_, Integer):
+        return value
     if isinstance(value, (list, tuple, dict, np.ndarray)):
         raise ValueError(f"expected a single value, got {type(value).__name__}")
     if _missing(value):
@@ -592,11 +638,17 @@ def coerce_value(value: Any, type_: Any) -> Any:
     raise ValueError(f"no conversion for column type {type_!r}")
 
 
+_DOUBLE = Double()
+_INTEGER = Integer()
+
+
 def _confidence(value: Any, where: str, problems: list[str]) -> float | None:
+    if type(value) is float and 0.0 <= value <= 1.0:
+        return value
     if not isinstance(value, (list, tuple, np.ndarray)) and _missing(value):
         return None
     try:
-        conf = coerce_value(value, Double())
+        conf = coerce_value(value, _DOUBLE)
     except ValueError as e:
         problems.append(f"{where}: {e}")
         return None
@@ -625,14 +677,19 @@ def _box(value: Any, where: str, problems: list[str]) -> tuple[int, int, int, in
 # --------------------------------------------------------------------------- writing
 
 
-def _insert(conn: Connection, table: Table) -> Any:
-    """The dialect's INSERT, which has ``on_conflict_do_update`` / ``on_conflict_do_nothing``."""
-    name = conn.dialect.name
-    if name == "postgresql":
-        return postgresql.insert(table)
-    if name == "sqlite":
-        return sqlite.insert(table)
-    raise NotImplementedError(f"no upsert for {name}")
+_insert = dialect_insert
+
+
+def _upsert_dicts(
+    conn: Connection, table: Table, rows: list[dict[str, Any]], conflict: Any
+) -> None:
+    """``bulk.upsert`` of dicts that all have the same keys."""
+    if rows:
+        columns = list(rows[0])
+        first_key = table.primary_key.columns.values()[0].name
+        pick = operator.itemgetter(*columns)
+        values = [pick(r) for r in rows] if len(columns) > 1 else [(pick(r),) for r in rows]
+        upsert(conn, table, columns, values, conflict, direct_when_new=first_key)
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -646,11 +703,7 @@ def _executemany(conn: Connection, statement: Any, rows: Sequence[dict[str, Any]
 
 
 def _select_in(conn: Connection, statement: Any, column: Any, keys: Iterable[Any]) -> list[Any]:
-    keys = list(keys)
-    rows: list[Any] = []
-    for chunk in _chunks(keys):
-        rows.extend(conn.execute(statement.where(column.in_(chunk))).mappings())
-    return rows
+    return select_in(conn, statement, column, list(keys))
 
 
 def _now() -> datetime:
@@ -775,14 +828,21 @@ def _write_sources_and_pages(
             },
         )
     if sources:
-        stmt = _insert(conn, _sources)
-        fill = {
-            c: func.coalesce(_sources.c[c], stmt.excluded[c])
-            for c in ("page_count", "media_type", "byte_size")
-        }
-        stmt = stmt.on_conflict_do_update(index_elements=[_sources.c.sha256], set_=fill)
+
+        def fill_gaps(stmt: Any) -> Any:
+            fill = {
+                c: func.coalesce(_sources.c[c], stmt.excluded[c])
+                for c in ("page_count", "media_type", "byte_size")
+            }
+            gaps = [and_(_sources.c[c].is_(None), stmt.excluded[c].is_not(None)) for c in fill]
+            return stmt.on_conflict_do_update(
+                index_elements=[_sources.c.sha256], set_=fill, where=or_(*gaps)
+            )
+
         now = _now()
-        _executemany(conn, stmt, [{**s, "created_at": now} for s in sources.values()])
+        _upsert_dicts(
+            conn, _sources, [{**s, "created_at": now} for s in sources.values()], fill_gaps
+        )
 
     now = _now()
     full = {}
@@ -802,15 +862,17 @@ def _write_sources_and_pages(
             "created_at": now,
         }
     if full:
-        stmt = _insert(conn, _pages)
         updatable = [
             c for c in next(iter(full.values())) if c not in ("source_sha256", "page", "created_at")
         ]
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[_pages.c.source_sha256, _pages.c.page],
-            set_={c: stmt.excluded[c] for c in updatable},
-        )
-        _executemany(conn, stmt, list(full.values()))
+
+        def replace(stmt: Any) -> Any:
+            return stmt.on_conflict_do_update(
+                index_elements=[_pages.c.source_sha256, _pages.c.page],
+                set_={c: stmt.excluded[c] for c in updatable},
+            )
+
+        _upsert_dicts(conn, _pages, list(full.values()), replace)
 
     minimal = {}
     for r in incoming:
@@ -826,10 +888,14 @@ def _write_sources_and_pages(
                 "created_at": now,
             }
     if minimal:
-        stmt = _insert(conn, _pages).on_conflict_do_nothing(
-            index_elements=[_pages.c.source_sha256, _pages.c.page]
+        _upsert_dicts(
+            conn,
+            _pages,
+            list(minimal.values()),
+            lambda stmt: stmt.on_conflict_do_nothing(
+                index_elements=[_pages.c.source_sha256, _pages.c.page]
+            ),
         )
-        _executemany(conn, stmt, list(minimal.values()))
     return len(full) + len(minimal)
 
 
@@ -889,6 +955,11 @@ def _plan_records(
                 final[scheme_col] = r.schemes.get(code) or ADMIN_CODE_SCHEME
         finals[r.record_id] = final
         locked_by_record[r.record_id] = locked
+
+    if "parcel_id" in table.c:
+        parcels = _link_parcels(conn, incoming, finals)
+        for rid, final in finals.items():
+            final["parcel_id"] = parcels.get(rid)
 
     holders: dict[str, str] = {}
     if spec.natural_key:
@@ -953,6 +1024,54 @@ def _plan_records(
             continue
         plan.record_writes.append({**row, "created_at": now, "updated_at": now})
     return plan
+
+
+def _link_parcels(
+    conn: Connection, incoming: list[_Incoming], finals: dict[str, dict[str, Any]]
+) -> dict[str, int]:
+    """Upsert the parcels the certificates name; record_id → parcel_id.
+
+    A parcel is keyed as its map sheet is numbered: (old commune, sheet, parcel). It is known
+    only when the record gives the old commune (``parcel_old_commune_code``) besides sheet and
+    parcel; its 2025 commune is the certificate's ``parcel_commune_code`` when known.
+    """
+    rows: dict[tuple[str, str, str], tuple[Any, ...]] = {}
+    key_of: dict[str, tuple[str, str, str]] = {}
+    for r in incoming:
+        final = finals[r.record_id]
+        sheet, parcel = final["map_sheet_number"], final["parcel_number"]
+        if r.old_commune_code is None or sheet is None or parcel is None:
+            continue
+        key = (r.old_commune_code, sheet, parcel)
+        key_of[r.record_id] = key
+        code = final["parcel_commune_code"]
+        row = (*key, OLD_ADMIN_SCHEME, code, final["parcel_commune_code_scheme"] if code else None)
+        if key not in rows or rows[key][4] is None:
+            rows[key] = row
+    if not rows:
+        return {}
+
+    def fill_commune(stmt: Any) -> Any:
+        new = stmt.excluded
+        return stmt.on_conflict_do_update(
+            index_elements=[_parcels.c[c] for c in _PARCEL_KEY],
+            set_={"commune_code": new.commune_code, "commune_code_scheme": new.commune_code_scheme},
+            where=and_(
+                new.commune_code.is_not(None),
+                _parcels.c.commune_code.is_distinct_from(new.commune_code),
+            ),
+        )
+
+    columns = [*_PARCEL_KEY, "old_commune_code_scheme", "commune_code", "commune_code_scheme"]
+    upsert(conn, _parcels, columns, list(rows.values()), fill_commune)
+    stmt = select(_parcels.c.parcel_id, *[_parcels.c[c] for c in _PARCEL_KEY]).where(
+        _parcels.c.old_commune_code.in_(sorted({k[0] for k in rows}))
+    )
+    ids = {
+        (m["old_commune_code"], m["map_sheet_number"], m["parcel_number"]): m["parcel_id"]
+        for m in select_in(conn, stmt, _parcels.c.parcel_number, sorted({k[2] for k in rows}))
+    }
+    return {rid: ids[key] for rid, key in key_of.items()}
 
 
 def _duplicate_flag(holder: str) -> dict[str, Any]:
@@ -1066,26 +1185,31 @@ def _plan_fields(
 def _write_plan(conn: Connection, spec: _DocSpec, plan: _Plan) -> None:
     table = spec.table
     if plan.record_writes:
-        stmt = _insert(conn, table)
         columns = [c for c in plan.record_writes[0] if c not in ("record_id", "created_at")]
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.record_id], set_={c: stmt.excluded[c] for c in columns}
-        )
-        _executemany(conn, stmt, plan.record_writes)
+
+        def replace(stmt: Any) -> Any:
+            return stmt.on_conflict_do_update(
+                index_elements=[table.c.record_id], set_={c: stmt.excluded[c] for c in columns}
+            )
+
+        _upsert_dicts(conn, table, plan.record_writes, replace)
 
     if plan.field_writes:
-        stmt = _insert(conn, _fields)
         guarded = [
             c for c in plan.field_writes[0] if c not in ("record_id", "field", *_MACHINE_COLUMNS)
         ]
-        # A locked row keeps everything but the machine's reading: guarded in SQL as well, so a
-        # lock set after this load read the rows still wins.
-        set_ = {c: case((_fields.c.locked, _fields.c[c]), else_=stmt.excluded[c]) for c in guarded}
-        set_.update({c: stmt.excluded[c] for c in _MACHINE_COLUMNS})
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[_fields.c.record_id, _fields.c.field], set_=set_
-        )
-        _executemany(conn, stmt, plan.field_writes)
+
+        def unless_locked(stmt: Any) -> Any:
+            # A locked row keeps everything but the machine's reading: guarded in SQL as well,
+            # so a lock set after this load read the rows still wins.
+            new = stmt.excluded
+            set_ = {c: case((_fields.c.locked, _fields.c[c]), else_=new[c]) for c in guarded}
+            set_.update({c: new[c] for c in _MACHINE_COLUMNS})
+            return stmt.on_conflict_do_update(
+                index_elements=[_fields.c.record_id, _fields.c.field], set_=set_
+            )
+
+        _upsert_dicts(conn, _fields, plan.field_writes, unless_locked)
 
     for chunk in _chunks(plan.flag_deletes):
         conn.execute(_flags.delete().where(_flags.c.flag_id.in_(chunk)))

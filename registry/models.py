@@ -801,3 +801,127 @@ NESTED_TABLES: dict[str, dict[str, tuple[Any, str, tuple[str, ...]]]] = {
         "vertices": (LandVertex, "vertex_index", VERTEX_FIELDS),
     },
 }
+
+
+# =========================================================================== revision 0003
+# The portal (``portal/``): accounts scoped to communes, the audit trail of every view and
+# change of personal data, the upload queue, record versions for optimistic locking, and
+# reviewers' reconciliation decisions. ``audit_events`` and ``reconciliation_decisions`` are
+# append-only (triggers, as for ``review_actions``).
+
+ROLES = ("clerk", "reviewer", "data_admin")  # in rising order of rights
+QUEUE_STATUSES = ("queued", "triggered", "running", "done", "failed")
+RECONCILIATION_DECISIONS = ("retire_paper_entry", "not_same_person", "needs_field_visit")
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(unique=True)
+    full_name: Mapped[str | None]
+    password_hash: Mapped[str]
+    role: Mapped[str]
+    active: Mapped[bool] = mapped_column(server_default=text("true"))
+    failed_logins: Mapped[int] = mapped_column(server_default=text("0"))
+    last_failed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+
+    __table_args__ = (CheckConstraint(in_values("role", ROLES), name="role"),)
+
+
+class UserCommune(Base):
+    __tablename__ = "user_communes"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.user_id"), primary_key=True)
+    commune_code: Mapped[str] = mapped_column(primary_key=True)
+
+    __table_args__ = (CheckConstraint(digits("commune_code", 5), name="commune_code"),)
+
+
+class AuditEvent(Base):
+    """Who did what to which record or batch, when and why (views included). Append-only."""
+
+    __tablename__ = "audit_events"
+
+    event_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(server_default=NOW)
+    actor: Mapped[str]
+    action: Mapped[str]  # view_record, edit_field, reject_page, upload, decide, export, …
+    doc_type: Mapped[str | None]
+    record_id: Mapped[str | None] = mapped_column(index=True)
+    batch_id: Mapped[str | None]
+    commune_code: Mapped[str | None]
+    field: Mapped[str | None]
+    old_value: Mapped[str | None]
+    new_value: Mapped[str | None]
+    why: Mapped[str | None]
+
+
+class UploadQueueEntry(Base):
+    """An uploaded batch on its way to ``scan_batch`` (waits here while Airflow is away)."""
+
+    __tablename__ = "upload_queue"
+
+    batch_id: Mapped[str] = mapped_column(primary_key=True)
+    commune_code: Mapped[str]
+    declared_type: Mapped[str | None]
+    batch_dir: Mapped[str]
+    uploaded_by: Mapped[str]
+    status: Mapped[str] = mapped_column(server_default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(server_default=text("0"))
+    dag_run_id: Mapped[str | None]
+    message: Mapped[str | None]
+    accepted_files: Mapped[dict[str, Any] | None]  # JSON list of file names
+    refused_files: Mapped[dict[str, Any] | None]  # JSON list of {file, reason_vi, reason_en}
+    summary: Mapped[dict[str, Any] | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=NOW)
+    updated_at: Mapped[datetime] = mapped_column(server_default=NOW)
+
+    __table_args__ = (
+        CheckConstraint(in_values("status", QUEUE_STATUSES), name="status"),
+        CheckConstraint(digits("commune_code", 5), name="commune_code"),
+    )
+
+
+class RecordVersion(Base):
+    """A record's review version: a save names the version it read (compare-and-set)."""
+
+    __tablename__ = "record_versions"
+
+    record_id: Mapped[str] = mapped_column(primary_key=True)
+    doc_type: Mapped[str]
+    version: Mapped[int]
+    updated_by: Mapped[str | None]
+    updated_at: Mapped[datetime] = mapped_column(server_default=NOW)
+
+
+class ReconciliationDecision(Base):
+    """A reviewer's decision on one reconciliation result, with the required reason."""
+
+    __tablename__ = "reconciliation_decisions"
+
+    decision_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    run_id: Mapped[str]
+    entry_id: Mapped[str] = mapped_column(index=True)
+    decision: Mapped[str]
+    why: Mapped[str]
+    actor: Mapped[str]
+    at: Mapped[datetime] = mapped_column(server_default=NOW)
+
+    __table_args__ = (
+        CheckConstraint(in_values("decision", RECONCILIATION_DECISIONS), name="decision"),
+        CheckConstraint(text("length(trim(why)) > 0"), name="why"),
+    )
+
+
+# The review queue walks a commune's batches oldest first (``portal.records.queue``).
+for _model in (
+    BirthRegistration,
+    MarriageRegistration,
+    DeathRegistration,
+    HouseholdBook,
+    LandCertificate,
+):
+    _q = _model.__table__
+    Index(f"ix_{_q.name}_review_queue", _q.c.batch_id, _q.c.status, _q.c.created_at, _q.c.record_id)

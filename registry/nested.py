@@ -20,8 +20,6 @@ row's ``machine_value``.
 
 from __future__ import annotations
 
-import io
-import json
 import logging
 import math
 import re
@@ -30,14 +28,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Boolean, Double, Integer, SmallInteger, Table, select, update
+from sqlalchemy import Boolean, Double, Integer, SmallInteger, Table, case, or_, select, update
 from sqlalchemy.engine import Connection
 
+from registry.bulk import json_texts, select_in, upsert
 from registry.models import NESTED_TABLES, FieldValue
 
 log = logging.getLogger(__name__)
 
-CHUNK = 5000
 _fields = FieldValue.__table__
 _PATH = re.compile(r"^(?P<list>[a-z_]+)\[(?P<index>\d+)\]\.(?P<field>[a-z_0-9]+)$")
 
@@ -87,55 +85,68 @@ def read_nested(records: pd.DataFrame, doc_type: str, problems: list[str]) -> di
         rids = records["record_id"].tolist()
         shas = records["source_sha256"].tolist()
         pages = records["page"].tolist()
-        items: list[dict[str, Any]] = []
+        # Flatten in C-speed steps (extend, zip, DataFrame from dicts); Python per row is slow.
+        items: list[Any] = []
+        owners: list[int] = []
+        positions: list[int] = []
+        side_values: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
         for n, value in enumerate(lists):
             if not _is_list(value):
                 if not _missing(value):
                     problems.append(f"record {rids[n]!r}: {name} must be a list of dicts")
                 continue
-            side = []
-            for label, column in (("raw", raws), ("conf", confs), ("box", boxes)):
+            m = len(value)
+            for label, column, target in zip(
+                ("raw", "conf", "box"), (raws, confs, boxes), side_values, strict=True
+            ):
                 s = column[n] if column is not None else None
                 if s is None or (not _is_list(s) and _missing(s)):
                     s = ()
-                elif not _is_list(s) or (len(s) and len(s) != len(value)):
+                elif not _is_list(s) or (len(s) and len(s) != m):
                     problems.append(
                         f"record {rids[n]!r}: {label}__{name} must be a list as long as {name}"
                     )
                     s = ()
-                side.append(s)
-            for k, item in enumerate(value):
-                if not isinstance(item, dict):
-                    problems.append(f"record {rids[n]!r}: {name}[{k}] is not a dict")
-                    continue
-                unknown = set(item) - set(fields)
-                if unknown:
+                target.extend(s if len(s) else [None] * m)
+            items.extend(value)
+            owners.extend([n] * m)
+            positions.extend(range(1, m + 1))
+        keep = [isinstance(item, dict) for item in items]
+        if not all(keep):
+            for j in (j for j, ok in enumerate(keep) if not ok):
+                problems.append(
+                    f"record {rids[owners[j]]!r}: {name}[{positions[j] - 1}] is not a dict"
+                )
+            items, owners, positions, *rest = (
+                [v for v, ok in zip(seq, keep, strict=True) if ok]
+                for seq in (items, owners, positions, *side_values)
+            )
+            side_values = tuple(rest)
+        unknown = set().union(*items) - set(fields)
+        if unknown:
+            for j, item in enumerate(items):
+                extra = set(item) - set(fields)
+                if extra:
                     problems.append(
-                        f"record {rids[n]!r}: {name}[{k}] has unknown fields {sorted(unknown)}"
+                        f"record {rids[owners[j]]!r}: {name}[{positions[j] - 1}] has unknown"
+                        f" fields {sorted(extra)}"
                     )
-                row = {f: item.get(f) for f in row_fields}
-                row["record_id"] = rids[n]
-                row["source_sha256"] = shas[n]
-                row["page"] = pages[n]
-                row[index] = item.get(index, k + 1) if index in fields else k + 1
-                raw, conf, box = (s[k] if len(s) else None for s in side)
-                row["raw_values"] = raw or None
-                row["confidences"] = conf or None
-                row["boxes"] = box or None
-                items.append(row)
-        frame = pd.DataFrame(
-            items,
-            columns=[
-                "record_id",
-                index,
-                "source_sha256",
-                "page",
-                *row_fields,
-                "raw_values",
-                "confidences",
-                "boxes",
-            ],
-        )
+        frame = pd.DataFrame(items, columns=list(fields), index=range(len(items)))
+        if index in fields:
+            given = frame[index]
+            frame[index] = given.astype(object).where(given.notna(), pd.Series(positions))
+        else:
+            frame[index] = positions
+        at = np.asarray(owners, dtype=np.int64)
+        frame["record_id"] = np.asarray(rids, dtype=object)[at] if len(at) else []
+        frame["source_sha256"] = np.asarray(shas, dtype=object)[at] if len(at) else []
+        frame["page"] = np.asarray(pages, dtype=object)[at] if len(at) else []
+        for label, values in zip(("raw_values", "confidences", "boxes"), side_values, strict=True):
+            frame[label] = pd.Series([v or None for v in values], dtype=object)
+        frame = frame[
+            ["record_id", index, "source_sha256", "page", *row_fields,
+             "raw_values", "confidences", "boxes"]
+        ]  # fmt: skip
         frame = _coerce(frame, table, (index, *row_fields), name, problems)
         dup = frame.duplicated(["record_id", index], keep=False)
         for rid, idx in frame.loc[dup, ["record_id", index]].drop_duplicates().itertuples(False):
@@ -198,31 +209,30 @@ def member_key_conflicts(conn: Connection, rows: NestedRows) -> dict[str, list[s
     f.sort_values(["record_id", rows.index], inplace=True, ignore_index=True)
     book = f["household_book_number"]
     key = (book.astype(str) + "|" + f[rows.index].astype(str)).where(book.notna(), None)
+    me = pd.DataFrame({"key": key, "rid": f["record_id"], "idx": f[rows.index]})
     conflicts: dict[str, list[str]] = {}
+    # an earlier row of this batch holds the key
     dup = key.notna() & key.duplicated(keep="first")
-    first = {
-        k: (r, i)
-        for k, r, i in zip(key, f["record_id"], f[rows.index], strict=True)
-        if k is not None and not _missing(k)
-    }
-    for rid, k in zip(f.loc[dup, "record_id"], key[dup], strict=True):
-        conflicts.setdefault(rid, []).append(f"{first[k][0]} #{first[k][1]}")
-    key = key.where(~dup, None)
-    wanted = [k for k in key.dropna().unique().tolist()]
+    if dup.any():
+        first = me[key.notna() & ~dup].set_index("key")
+        for rid, k in zip(me.loc[dup, "rid"], me.loc[dup, "key"], strict=True):
+            conflicts.setdefault(rid, []).append(f"{first.at[k, 'rid']} #{first.at[k, 'idx']}")
+        key = key.where(~dup, None)
+    # another row in the database holds it
+    wanted = key.dropna().unique().tolist()
     t = rows.table
-    held: dict[str, tuple[str, int]] = {}
-    for start in range(0, len(wanted), 500):
-        stmt = select(t.c.natural_key, t.c.record_id, t.c[rows.index]).where(
-            t.c.natural_key.in_(wanted[start : start + 500])
-        )
-        for k, rid, idx in conn.execute(stmt):
-            held[k] = (rid, idx)
+    stmt = select(t.c.natural_key, t.c.record_id, t.c[rows.index])
+    held = [tuple(r.values()) for r in select_in(conn, stmt, t.c.natural_key, wanted)]
     if held:
-        mine = pd.Series(list(zip(f["record_id"], f[rows.index], strict=True)), index=f.index)
-        holder = key.map(held)
-        clash = holder.notna() & (holder != mine)
-        for rid, h in zip(f.loc[clash, "record_id"], holder[clash], strict=True):
-            conflicts.setdefault(rid, []).append(f"{h[0]} #{h[1]}")
+        holders = pd.DataFrame(held, columns=["key", "h_rid", "h_idx"]).set_index("key")
+        found = holders.reindex(key.where(key.notna(), "")).reset_index(drop=True)
+        clash = found["h_rid"].notna() & (
+            (found["h_rid"] != me["rid"]) | (found["h_idx"] != me["idx"])
+        )
+        for rid, h_rid, h_idx in zip(
+            me.loc[clash, "rid"], found.loc[clash, "h_rid"], found.loc[clash, "h_idx"], strict=True
+        ):
+            conflicts.setdefault(rid, []).append(f"{h_rid} #{int(h_idx)}")
         key = key.where(~clash, None)
     f["natural_key"] = key.astype(object).where(key.notna(), None)
     return conflicts
@@ -234,14 +244,12 @@ def apply_locks(conn: Connection, rows: NestedRows, run_id: str) -> int:
     if f.empty:
         return 0
     ids = f["record_id"].unique().tolist()
-    locks = []
-    for start in range(0, len(ids), 500):
-        stmt = select(_fields.c.record_id, _fields.c.field).where(
-            _fields.c.record_id.in_(ids[start : start + 500]),
-            _fields.c.locked.is_(True),
-            _fields.c.field.like(f"{rows.name}[%"),
-        )
-        locks.extend(conn.execute(stmt).all())
+    stmt = select(_fields.c.record_id, _fields.c.field).where(
+        _fields.c.locked.is_(True), _fields.c.field.like(f"{rows.name}[%")
+    )
+    locks = [(r["record_id"], r["field"]) for r in select_in(conn, stmt, _fields.c.record_id, ids)]
+    if not locks:
+        return 0
     kept = 0
     t = rows.table
     position = {
@@ -288,88 +296,39 @@ def write_nested(conn: Connection, rows: NestedRows, run_id: str, now: Any) -> i
     data = [*rows.fields, *(["natural_key"] if "natural_key" in t.c else [])]
     data += ["source_sha256", "page", "raw_values", "confidences", "boxes"]
     columns = [*key, *data, "run_id", "last_seen_run_id", "created_at", "updated_at"]
-    out = f.copy()
-    for c in ("raw_values", "confidences", "boxes"):
-        out[c] = [
-            None if v is None else json.dumps(v, ensure_ascii=False, sort_keys=True) for v in out[c]
-        ]
-    out["run_id"] = run_id
-    out["last_seen_run_id"] = run_id
-    name = conn.dialect.name
-    # As SQLAlchemy's DateTime writes it on each engine (SQLite: naive text in UTC).
-    stamp = now.isoformat() if name == "postgresql" else now.strftime("%Y-%m-%d %H:%M:%S.%f")
-    out["created_at"] = stamp
-    out["updated_at"] = stamp
-    out = out[columns]
-    q = conn.dialect.identifier_preparer.quote
-    cols = ", ".join(q(c) for c in columns)
-    if name == "postgresql":
-        differs = " OR ".join(f"t.{q(c)} IS DISTINCT FROM excluded.{q(c)}" for c in data)
-    else:
-        differs = " OR ".join(f"t.{q(c)} IS NOT excluded.{q(c)}" for c in data)
-    set_ = [f"{q(c)} = excluded.{q(c)}" for c in data]
-    set_ += [
-        f"run_id = CASE WHEN {differs} THEN excluded.run_id ELSE t.run_id END",
-        f"updated_at = CASE WHEN {differs} THEN excluded.updated_at ELSE t.updated_at END",
-        "last_seen_run_id = excluded.last_seen_run_id",
-    ]
-    conflict = f"ON CONFLICT ({q('record_id')}, {q(rows.index)}) DO UPDATE SET {', '.join(set_)}"
-    if name == "postgresql":
-        _merge_postgresql(conn, t, out, columns, cols, conflict)
-    else:
-        values = list(out.itertuples(index=False, name=None))
-        sql = (
-            f"INSERT INTO {q(t.name)} AS t ({cols}) VALUES ({', '.join('?' * len(columns))}) "
-            f"{conflict}"
+    n = len(f)
+    values = [f[c].tolist() for c in (*key, *data)]
+    for at, c in enumerate((*key, *data)):
+        if c in ("raw_values", "confidences", "boxes"):
+            values[at] = json_texts(values[at])
+    values += [[run_id] * n, [run_id] * n, [now] * n, [now] * n]
+    tuples = list(zip(*values, strict=True))
+
+    def conflict(stmt: Any) -> Any:
+        new = stmt.excluded
+        differs = or_(*[t.c[c].is_distinct_from(new[c]) for c in data])
+        return stmt.on_conflict_do_update(
+            index_elements=[t.c[c] for c in key],
+            set_={
+                **{c: new[c] for c in data},
+                "run_id": case((differs, new.run_id), else_=t.c.run_id),
+                "updated_at": case((differs, new.updated_at), else_=t.c.updated_at),
+                "last_seen_run_id": new.last_seen_run_id,
+            },
+            # an identical row read again by the same run is not touched at all
+            where=or_(differs, t.c.last_seen_run_id.is_distinct_from(new.last_seen_run_id)),
         )
-        cursor = conn.connection.driver_connection.cursor()
-        try:
-            for start in range(0, len(values), CHUNK):
-                cursor.executemany(sql, values[start : start + CHUNK])
-        finally:
-            cursor.close()
-    log.debug("wrote %d %s rows", len(out), rows.name)
-    return len(out)
 
-
-def _merge_postgresql(
-    conn: Connection, t: Table, out: pd.DataFrame, columns: list[str], cols: str, conflict: str
-) -> None:
-    q = conn.dialect.identifier_preparer.quote
-    stage = f"stage_{t.name}"
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cur:
-        cur.execute(
-            f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {q(t.name)} INCLUDING DEFAULTS)"
-            " ON COMMIT DROP"
-        )
-        cur.execute(f"TRUNCATE {stage}")
-        buffer = io.StringIO()
-        _to_copy_text(out, buffer)
-        buffer.seek(0)
-        with cur.copy(f"COPY {stage} ({cols}) FROM STDIN") as copy:
-            while chunk := buffer.read(1 << 20):
-                copy.write(chunk)
-        cur.execute(f"INSERT INTO {q(t.name)} AS t ({cols}) SELECT {cols} FROM {stage} {conflict}")
-
-
-def _to_copy_text(frame: pd.DataFrame, buffer: io.StringIO) -> None:
-    """The frame in COPY's text format (tab-separated, \\N for NULL, escapes), vectorised."""
-    parts = []
-    for c in frame.columns:
-        s = frame[c]
-        null = s.isna()
-        if s.map(lambda v: isinstance(v, (bool, np.bool_))).any():
-            text = s.map(lambda v: "t" if v else "f")
-        else:
-            text = s.astype(str)
-            text = (
-                text.str.replace("\\", "\\\\", regex=False)
-                .str.replace("\t", "\\t", regex=False)
-                .str.replace("\n", "\\n", regex=False)
-                .str.replace("\r", "\\r", regex=False)
-            )
-        parts.append(text.where(~null, "\\N"))
-    lines = parts[0].str.cat(parts[1:], sep="\t") if len(parts) > 1 else parts[0]
-    buffer.write("\n".join(lines.tolist()))
-    buffer.write("\n")
+    compared = [*data, "last_seen_run_id"]
+    upsert(
+        conn,
+        t,
+        columns,
+        tuples,
+        conflict,
+        json_serialised=True,
+        changed_only=(key, compared),
+        direct_when_new="record_id",
+    )
+    log.debug("wrote %d %s rows", n, rows.name)
+    return n

@@ -82,3 +82,59 @@ def household_frame(
                 row[f"conf__{f}"] = 0.92
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def land_frame(
+    n_records: int,
+    *,
+    batch_id: str = "B-GCN-0001",
+    prefix: str = "gcn",
+    old_commune_code: str | None = "24781",
+    sheet_of: Any = None,
+) -> pd.DataFrame:
+    """``n_records`` land certificates, each with one holder and no vertices.
+
+    Certificate ``i`` is parcel ``i + 1`` of map sheet ``sheet_of(i)`` (default 12) of the old
+    commune ``old_commune_code`` (``parcel_old_commune_code``; None leaves the column out).
+    """
+    rows: list[dict[str, Any]] = []
+    for i in range(n_records):
+        sha = sha_of(f"{prefix}-{i}")
+        holder = {"full_name": _NAMES[i % len(_NAMES)], "birth_year": 1960 + i % 40,
+                  "id_number": None, "address_text": "Đà Lạt, Lâm Đồng"}  # fmt: skip
+        row: dict[str, Any] = {
+            "record_id": hashlib.sha256(f"{sha}:1:0".encode()).hexdigest()[:24],
+            "doc_type": "land_certificate",
+            "source_file": f"scans/{prefix}{i}.jpg",
+            "source_sha256": sha,
+            "page": 1,
+            "batch_id": batch_id,
+            "certificate_serial": f"CN {700000 + i:06d}",
+            "certificate_code": None,
+            "register_entry_number": f"CH {i:05d}",
+            "issue_date": "2016-08-30",
+            "issuing_authority_text": "UBND thành phố Đà Lạt",
+            "parcel_number": str(i + 1),
+            "map_sheet_number": str(sheet_of(i) if sheet_of else 12),
+            "parcel_address_text": "Phường 9, thành phố Đà Lạt, tỉnh Lâm Đồng",
+            "parcel_commune_code": "24778",
+            "area_m2": 150.5 + i,
+            "use_form": "private",
+            "land_use_purpose_code": "ODT",
+            "land_use_term": "permanent",
+            "land_use_origin_text": "Nhà nước công nhận quyền sử dụng đất",
+            "holders": [holder],
+            "raw__holders": [{k: None if v is None else str(v) for k, v in holder.items()}],
+            "conf__holders": [{k: 0.9 for k in holder}],
+            "vertices": [],
+            "flags": [],
+            "status": "auto_accepted",
+        }
+        for f in NATIONAL_FIELDS["land_certificate"]:
+            if f not in ("holders", "vertices"):
+                row[f"raw__{f}"] = None if row[f] is None else str(row[f])
+                row[f"conf__{f}"] = 0.9
+        if old_commune_code is not None:
+            row["parcel_old_commune_code"] = old_commune_code
+        rows.append(row)
+    return pd.DataFrame(rows)

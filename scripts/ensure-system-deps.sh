@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Install the Debian packages sohoa needs when they are missing: Tesseract with Vietnamese data,
-# and fonts with Vietnamese glyphs for the sample-scan generator. Uses apt-get (as root, or
-# through sudo without a password); otherwise says exactly what to run.
+# and fonts with Vietnamese glyphs for the sample-scan generator; with --browser also Chromium
+# for the portal's browser tests (Playwright drives Debian's build; nothing is downloaded).
+# Uses apt-get (as root, or through sudo without a password); otherwise says what to run.
 set -euo pipefail
 
 packages=(tesseract-ocr tesseract-ocr-vie fonts-noto-core fonts-dejavu-core fonts-liberation2
           fonts-freefont-ttf)
+[ "${1:-}" = "--browser" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

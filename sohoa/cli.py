@@ -199,12 +199,91 @@ def export_(
     typer.echo(f"{n} bản ghi / records → {out}")
 
 
+@app.command()
+def reconcile(
+    paper: Annotated[Path, typer.Option("--paper", help="Paper household members (CSV)")],
+    national: Annotated[Path, typer.Option("--national", help="National snapshot (CSV)")],
+    out: Annotated[Path | None, typer.Option("--out", help="Result CSV (default: stdout)")] = None,
+) -> None:
+    """Đối chiếu sổ hộ khẩu với CSDL quốc gia / reconcile paper households with the national
+    residence database (one row per paper entry)."""
+    from registry.reconcile.csvio import reconcile_csv
+
+    summary = reconcile_csv(paper, national, out)
+    if out is not None:
+        typer.echo(f"{summary} → {out}", err=True)
+
+
+user_app = typer.Typer(no_args_is_help=True, help="Tài khoản cổng / portal accounts")
+app.add_typer(user_app, name="user")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[int, typer.Option(help="uvicorn worker processes")] = 1,
+    sweep_every: Annotated[float, typer.Option(help="Upload-queue sweep, seconds (0: off)")] = 60,
+) -> None:
+    """Cổng web / run the portal (FastAPI on uvicorn)."""
+    import uvicorn
+
+    from registry.db import upgrade
+
+    upgrade(get_settings().database_url)  # once, before the workers start
+    os.environ["SOHOA_PORTAL_SWEEP_S"] = str(sweep_every)
+    uvicorn.run("portal.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+
+
+@app.command()
+def sweep() -> None:
+    """Gửi các lô đang chờ / dispatch uploaded batches waiting in the queue (cron-able)."""
+    from portal.dispatch import sweep as run_sweep
+    from registry.db import get_engine, upgrade
+
+    url = get_settings().database_url
+    upgrade(url)
+    engine = get_engine(url)
+    try:
+        typer.echo(json.dumps(run_sweep(engine, url)))
+    finally:
+        engine.dispose()
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: Annotated[str, typer.Option(help="clerk | reviewer | data_admin")],
+    commune: Annotated[list[str], typer.Option(help="5-digit commune code (repeatable)")],
+    full_name: Annotated[str | None, typer.Option(help="Full name")] = None,
+) -> None:
+    """Thêm tài khoản / add a portal user (the password is asked, or SOHOA_NEW_PASSWORD)."""
+    from portal.accounts import add_user
+    from registry.db import get_engine, upgrade
+
+    password = os.environ.get("SOHOA_NEW_PASSWORD") or typer.prompt(
+        "Mật khẩu / password", hide_input=True, confirmation_prompt=True
+    )
+    url = get_settings().database_url
+    upgrade(url)
+    engine = get_engine(url)
+    try:
+        add_user(engine, username, password, role, commune, full_name)
+    finally:
+        engine.dispose()
+    typer.echo(f"{username} ({role}): {', '.join(commune)}")
+
+
 @db_app.command("upgrade")
 def db_upgrade(revision: str = "head") -> None:
     """Áp dụng migration / apply migrations to the database in SOHOA_DATABASE_URL."""
     from registry.db import upgrade
+    from registry.reference import upgrade_and_seed
 
-    upgrade(get_settings().database_url, revision)
+    if revision == "head":
+        upgrade_and_seed(get_settings().database_url)  # and the reference data
+    else:
+        upgrade(get_settings().database_url, revision)
     typer.echo(f"database at {revision}: {get_settings().database_url}")
 
 

@@ -34,9 +34,11 @@ def make_sample_batch(out_dir: Path, pages: int, seed: int) -> Path:
 
 
 def run_demo(pages: int = 6, seed: int = 2026) -> str:
+    from registry.reference import upgrade_and_seed
     from sohoa.airflow_local import run_dag
 
     settings = get_settings()
+    upgrade_and_seed(settings.database_url)  # schema and reference data before the run
     batch_id = f"demo-s{seed}-n{pages}"
     batch_dir = make_sample_batch(settings.data_dir / "batches" / batch_id, pages, seed)
     log_file = settings.data_dir / "logs" / f"{batch_id}.airflow.log"

@@ -187,16 +187,16 @@ def test_a_lock_is_guarded_in_sql_too(engine, birth_frame, monkeypatch):
 
 
 def test_an_exception_half_way_leaves_nothing(engine, birth_frame, row_counts, monkeypatch):
-    real = loader._executemany
+    real = loader._upsert_dicts
     calls = []
 
-    def fail_at_field_values(conn, statement, rows):
-        calls.append(statement.table.name)
-        if statement.table.name == "field_values":
+    def fail_at_field_values(conn, table, rows, conflict):
+        calls.append(table.name)
+        if table.name == "field_values":
             raise RuntimeError("disk on fire")
-        real(conn, statement, rows)
+        real(conn, table, rows, conflict)
 
-    monkeypatch.setattr(loader, "_executemany", fail_at_field_values)
+    monkeypatch.setattr(loader, "_upsert_dicts", fail_at_field_values)
     with pytest.raises(RuntimeError, match="disk on fire"):
         _load(engine, birth_frame(3))
 
