@@ -17,6 +17,8 @@ import pandas as pd
 
 from expectations.birth import ISO_DATE, _latest_day, _meta
 from expectations.id_checks import add_id_columns, id_expectations
+from expectations.text_checks import text_expectations
+from sohoa.national_format import NATIONAL_FIELDS
 from sohoa.settings import Settings
 from transforms.codes import _NATIONALITIES, ethnicity_table
 from transforms.flags import REASONS
@@ -112,4 +114,6 @@ def build_suite(settings: Settings, today: dt.date | None = None) -> gx.Expectat
                      "registration_commune_code"],
         ignore_row_if="any_value_is_missing",
         meta=_meta("registration_number", "duplicate_registration")))  # fmt: skip
+    for expectation in text_expectations(NATIONAL_FIELDS[DOC_TYPE]):
+        add(expectation)
     return suite

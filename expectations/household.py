@@ -15,6 +15,8 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from expectations.id_checks import add_id_columns, id_expectations
+from expectations.text_checks import text_expectations
+from sohoa.national_format import HOUSEHOLD_MEMBER_FIELDS, NATIONAL_FIELDS
 from sohoa.settings import Settings
 from transforms.codes import _NATIONALITIES, RELATIONSHIPS, ethnicity_table
 
@@ -90,6 +92,8 @@ def build_suite(settings: Settings, today: dt.date | None = None) -> gx.Expectat
             meta=_meta("members", "duplicate_member_index"),
         )
     )
+    for expectation in text_expectations(NATIONAL_FIELDS[DOC_TYPE]):
+        add(expectation)
     return suite
 
 
@@ -165,5 +169,7 @@ class MEMBERS:
             )
         )
         for expectation in id_expectations("_", "id_number"):
+            add(expectation)
+        for expectation in text_expectations(HOUSEHOLD_MEMBER_FIELDS):
             add(expectation)
         return suite

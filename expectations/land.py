@@ -17,6 +17,8 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
 
+from expectations.text_checks import text_expectations
+from sohoa.national_format import LAND_HOLDER_FIELDS, NATIONAL_FIELDS
 from sohoa.settings import Settings
 from transforms.land import VN2000_X_RANGE, VN2000_Y_RANGE, current_purpose_codes
 
@@ -110,6 +112,8 @@ def build_suite(settings: Settings, today: dt.date | None = None) -> gx.Expectat
             meta=_meta("land_use_term", "term_before_issue"),
         )
     )  # fmt: skip
+    for expectation in text_expectations(NATIONAL_FIELDS[DOC_TYPE]):
+        add(expectation)
     return suite
 
 
@@ -149,6 +153,8 @@ class HOLDERS:
                 meta=_meta("id_number", "malformed_id"),
             )
         )
+        for expectation in text_expectations(LAND_HOLDER_FIELDS):
+            add(expectation)
         return suite
 
 

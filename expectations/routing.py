@@ -1,7 +1,9 @@
 """Route each record: ``auto_accepted`` or ``needs_review``, plus a deterministic audit sample.
 
 A record needs review when any of its fields has a confidence below
-``settings.review_confidence_threshold`` (fields with no value and no raw text are not counted),
+``settings.review_confidence_threshold`` (fields with no value are not counted; in a table,
+every cell with a value counts), when its table's row numbers have a gap (a row was not read)
+or a table that always has rows (members, holders) has none,
 or when it carries any flag (a transform repaired or doubted a value, an expectation failed).
 Of the rest, ``settings.audit_sample_share`` is sent to review anyway with reason
 ``audit_sample``; the choice is a hash of the ``record_id``, so re-running a batch picks the same
@@ -27,17 +29,76 @@ def _audit_draw(record_ids: pd.Series) -> np.ndarray:
     return ids.map(draw).to_numpy(dtype=float)
 
 
+# A table's printed row number: members are numbered 1, 2, 3…, parcel vertices too.
+TABLE_ROW_KEYS = {"members": "member_index", "holders": None, "vertices": "point"}
+# Tables that always hold a row (a book has its head; a certificate its holder); a sketch
+# may have no vertex table.
+TABLES_NEVER_EMPTY = ("members", "holders")
+
+
+def _lowest_cell_confidence(df: pd.DataFrame, table: str) -> np.ndarray:
+    """Per record, the lowest confidence of a table cell that holds a value (1.0 if none)."""
+    tables = df[table] if table in df.columns else pd.Series([None] * len(df), index=df.index)
+    lowest = np.ones(len(df))
+    for i, (rows, confs) in enumerate(zip(tables, df[f"conf__{table}"], strict=True)):
+        if not isinstance(rows, list) or not isinstance(confs, list):
+            continue
+        cells = [
+            c
+            for row, conf in zip(rows, confs, strict=False)
+            for name, c in (conf or {}).items()
+            if c is not None and c == c and (row or {}).get(name) is not None
+        ]
+        lowest[i] = min(cells, default=1.0)
+    return lowest
+
+
+def row_number_gaps(numbers: list) -> list[int]:
+    """Numbers missing from 1..the highest row number read, e.g. [1, 2, 4] → [3]."""
+    read = set()
+    for n in numbers:
+        try:
+            read.add(int(n))
+        except (TypeError, ValueError):
+            continue
+    if not read or max(read) > 200:  # not a row numbering
+        return []
+    return [n for n in range(1, max(read)) if n not in read]
+
+
+def _flag_table_gaps(df: pd.DataFrame, flags: pd.Series) -> pd.Series:
+    out = [list(f) if isinstance(f, list) else [] for f in flags]
+    for table, key in TABLE_ROW_KEYS.items():
+        if table not in df.columns:
+            continue
+        for i, rows in enumerate(df[table].tolist()):
+            if table in TABLES_NEVER_EMPTY and not (isinstance(rows, list) and rows):
+                out[i].append(make_flag(table, "table_empty"))
+                continue
+            if key is None or not isinstance(rows, list):
+                continue
+            gaps = row_number_gaps([(row or {}).get(key) for row in rows])
+            if gaps:
+                out[i].append(make_flag(table, "table_rows_missing", ", ".join(map(str, gaps))))
+    return pd.Series(out, index=flags.index, dtype=object)
+
+
 def route(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """A copy of ``df`` with ``status`` and ``review_reasons`` (list of reason codes)."""
     out = df.copy()
     conf_cols = [c for c in df.columns if c.startswith("conf__")]
     low = np.zeros(len(df), dtype=bool)
+    threshold = settings.review_confidence_threshold
     for c in conf_cols:
         field = c.removeprefix("conf__")
+        if field in TABLE_ROW_KEYS:
+            low |= _lowest_cell_confidence(df, field) < threshold
+            continue
         present = df[field].notna().to_numpy() if field in df.columns else np.ones(len(df), bool)
         conf = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float)
-        low |= present & (conf < settings.review_confidence_threshold)
+        low |= present & (conf < threshold)
     flags = df["flags"] if "flags" in df.columns else pd.Series([[]] * len(df), index=df.index)
+    flags = _flag_table_gaps(df, flags)
     flagged = flags.map(lambda f: bool(f)).to_numpy(dtype=bool)
     needs = low | flagged
 

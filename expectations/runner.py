@@ -165,7 +165,8 @@ def validate(
         vd = _ephemeral(doc_type, settings.min_parent_age_years, today)
     else:
         context, vd = _file_context(doc_type, settings, today, Path(data_docs_dir))
-    result = vd.run(batch_parameters={"dataframe": prepared}, result_format="COMPLETE")
+    result = vd.run(batch_parameters={"dataframe": _suite_columns(prepared, vd)},
+                    result_format="COMPLETE")  # fmt: skip
 
     n = len(df)
     collector = FlagCollector(n)
@@ -227,6 +228,17 @@ def validate(
     return report
 
 
+def _suite_columns(prepared: pd.DataFrame, vd) -> pd.DataFrame:
+    """Only the columns the suite reads: GX hashes the whole frame it is given (pickling it when
+    cells hold lists, as ``members`` and ``flags`` do), which cost more than the checks."""
+    wanted: set[str] = set()
+    for expectation in vd.suite.expectations:
+        kwargs = expectation.configuration.kwargs
+        wanted.update(kwargs.get(k) for k in ("column", "column_A", "column_B") if kwargs.get(k))
+        wanted.update(kwargs.get("column_list") or ())
+    return prepared[[c for c in prepared.columns if c in wanted]]
+
+
 def _hold_reason(outcomes: list[ExpectationOutcome], share: float, doc_type: str):
     top = Counter()
     for o in outcomes:
@@ -249,11 +261,15 @@ def _hold_reason(outcomes: list[ExpectationOutcome], share: float, doc_type: str
 
 def explode_rows(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Nested national rows of ``df[table]`` as a frame with ``_parent`` and ``_row``."""
-    records = []
-    for p, rows in enumerate(df[table].tolist()):
-        if isinstance(rows, list):
-            records.extend({**r, "_parent": p, "_row": i} for i, r in enumerate(rows))
-    return pd.DataFrame(records)
+    lists = [rows if isinstance(rows, list) else [] for rows in df[table].tolist()]
+    flat = [row for rows in lists for row in rows]
+    if not flat:
+        return pd.DataFrame()
+    keys = list(dict.fromkeys(k for row in flat for k in row))
+    columns = {k: [row.get(k) for row in flat] for k in keys}
+    columns["_parent"] = [p for p, rows in enumerate(lists) for _ in rows]
+    columns["_row"] = [i for rows in lists for i in range(len(rows))]
+    return pd.DataFrame(columns)
 
 
 @lru_cache(maxsize=8)
@@ -272,7 +288,8 @@ def _validate_table(df, table, suite_module, settings, today, collector, failed,
         return
     prepared = suite_module.prepare(rows, settings, today)
     vd = _ephemeral_table(suite_module.SUITE_NAME, suite_module, today)
-    result = vd.run(batch_parameters={"dataframe": prepared}, result_format="COMPLETE")
+    result = vd.run(batch_parameters={"dataframe": _suite_columns(prepared, vd)},
+                    result_format="COMPLETE")  # fmt: skip
     parents = prepared["_parent"].to_numpy()
     positions = prepared["_row"].to_numpy()
     for r in result.results:
@@ -283,12 +300,17 @@ def _validate_table(df, table, suite_module, settings, today, collector, failed,
             r.expectation_config.type, f"{table}.{meta.get('field')}", meta.get("reason"),
             bool(r.success), len(unexpected),
         ))  # fmt: skip
-        if not meta.get("field"):
+        if not meta.get("field") or not unexpected:
             continue
-        for u in unexpected:
+        bad = np.asarray(unexpected, dtype=int)
+        failed[parents[bad]] = True
+        bad_values = prepared[meta["field"]].to_numpy(dtype=object)[bad]
+        # one flag set per row position: a record has at most one row at each position
+        for position in np.unique(positions[bad]):
+            at = positions[bad] == position
             mask = np.zeros(len(df), dtype=bool)
-            mask[int(parents[u])] = True
-            failed |= mask
-            value = prepared[meta["field"]].iloc[[u]]
-            collector.add(mask, f"{table}[{int(positions[u])}].{meta['field']}", meta["reason"],
-                          pd.Series([value.iloc[0]] * len(df), dtype=object))  # fmt: skip
+            mask[parents[bad][at]] = True
+            values = np.full(len(df), None, dtype=object)
+            values[parents[bad][at]] = bad_values[at]
+            collector.add(mask, f"{table}[{int(position)}].{meta['field']}", meta["reason"],
+                          values)  # fmt: skip

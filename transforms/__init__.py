@@ -26,6 +26,7 @@ from sohoa.national_format import (
 )
 from transforms import birth, death, household, land, marriage
 from transforms.flags import FlagCollector
+from transforms.text import map_unique
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +66,7 @@ def supports(doc_type: str | None) -> bool:
 
 def _as_text(col: pd.Series) -> pd.Series:
     """Raw text column as object dtype with None for missing/empty values."""
-    s = col.astype(object)
-    return s.where(s.notna() & s.astype(str).str.strip().ne(""), None)
+    return map_unique(col.astype(object), lambda v: v if str(v).strip() else None)
 
 
 def normalise(raw: pd.DataFrame, doc_type: str) -> pd.DataFrame:
@@ -101,6 +101,8 @@ def normalise(raw: pd.DataFrame, doc_type: str) -> pd.DataFrame:
             else np.full(len(raw), np.nan)
         )
         out[f"conf__{f}"] = pd.Series(base * factors.get(f, 1.0), index=raw.index)
+        if src and f"box__{src}" in raw.columns:  # where on the page the value was read
+            out[f"box__{f}"] = raw[f"box__{src}"]
     for f in raw_fields:
         out[f"raw__{f}"] = text[f]
     out["flags"] = pd.Series(flags.to_lists(), index=raw.index, dtype=object)
@@ -124,6 +126,16 @@ def _plain_cell(value: object) -> object:
     return value
 
 
+def _flat_rows(cells: pd.Series) -> tuple[list[dict], np.ndarray, np.ndarray]:
+    """(row dicts of every list cell in order, position of each row's record, row position)."""
+    lists = [rows if isinstance(rows, list) else [] for rows in cells.tolist()]
+    counts = np.fromiter((len(rows) for rows in lists), dtype=np.int64, count=len(lists))
+    flat = [row or {} for rows in lists for row in rows]
+    parents = np.repeat(np.arange(len(lists)), counts)
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    return flat, parents, np.arange(len(flat)) - starts
+
+
 def explode_table(raw: pd.DataFrame, table: str, fields: tuple[str, ...]) -> pd.DataFrame:
     """Cells of list-of-row-dict column ``table`` as one frame row per table row.
 
@@ -132,26 +144,61 @@ def explode_table(raw: pd.DataFrame, table: str, fields: tuple[str, ...]) -> pd.
     ``conf__<table>`` list of dicts when present).
     """
     cells = raw[table] if table in raw.columns else pd.Series([None] * len(raw), dtype=object)
-    confs = raw[f"conf__{table}"] if f"conf__{table}" in raw.columns else None
-    records: list[dict[str, object]] = []
-    for p, rows in enumerate(cells.tolist()):
-        if not isinstance(rows, list):
-            continue
-        conf_rows = confs.iloc[p] if confs is not None else None
-        for i, row in enumerate(rows):
-            row = row or {}
-            conf = conf_rows[i] if isinstance(conf_rows, list) and i < len(conf_rows) else {}
-            rec: dict[str, object] = {"_parent": p, "_row": i}
-            for f in fields:
-                v = row.get(f)
-                rec[f] = v if isinstance(v, str) and v.strip() else None
-                rec[f"conf__{f}"] = float((conf or {}).get(f) or 0.0)
-            records.append(rec)
+    flat, parents, positions = _flat_rows(cells)
+    n = len(flat)
+    # one pass over each row dict (their memory is scattered), then columns by slicing
+    texts = np.empty((n, len(fields)), dtype=object)
+    confs = np.zeros((n, len(fields)), dtype=float)
+    if n:
+        texts[:] = [tuple(map(row.get, fields)) for row in flat]
+        if f"conf__{table}" in raw.columns:
+            # a record's confidences line up with its rows; a missing or short list gives 0.0
+            conf_cells = raw[f"conf__{table}"].tolist()
+            conf_flat = [
+                (c[i] or {}) if isinstance(c := conf_cells[p], list) and i < len(c) else {}
+                for p, i in zip(parents.tolist(), positions.tolist(), strict=True)
+            ]
+            read = np.array([tuple(map(c.get, fields)) for c in conf_flat], dtype=float)
+            confs = np.nan_to_num(read, nan=0.0)
+    frame: dict[str, object] = {"_parent": parents.astype(int), "_row": positions.astype(int)}
+    for j, f in enumerate(fields):
+        col = texts[:, j]
+        col[_blank(col)] = None
+        frame[f] = pd.Series(col, dtype=object)
+    for j, f in enumerate(fields):
+        frame[f"conf__{f}"] = confs[:, j]
     columns = ["_parent", "_row", *fields, *(f"conf__{f}" for f in fields)]
-    frame = pd.DataFrame(records, columns=columns)
-    frame[list(fields)] = frame[list(fields)].astype(object)
-    frame[["_parent", "_row"]] = frame[["_parent", "_row"]].astype(int)
-    return frame
+    return pd.DataFrame(frame, columns=columns)
+
+
+def _blank(cells: np.ndarray) -> np.ndarray:
+    """Mask of the cells that hold no text (None, not a string, only white space)."""
+    try:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    except TypeError:  # an unhashable cell (a list where text belongs): judge cell by cell
+        return np.fromiter((type(v) is not str or not v.strip() for v in cells), bool, len(cells))
+    blank = np.array([type(v) is not str or not v.strip() for v in uniques] + [True], dtype=bool)
+    return blank[codes]
+
+
+def _plain_column(col: pd.Series) -> list:
+    """A column as JSON-safe Python values: missing → None, numpy scalars → Python ones."""
+    if col.dtype == object:
+        return [v if v is None or type(v) is str else _plain_cell(v) for v in col.tolist()]
+    values = col.astype(object).tolist()  # Python ints/floats/bools; pd.NA or nan when missing
+    return [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
+
+
+def _rows_of(columns: dict[str, list], names: tuple[str, ...]) -> list[dict]:
+    """Column lists → one dict per row with keys ``names`` (in that order)."""
+    lists = [columns[f] for f in names]
+    return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
+
+
+def _group(rows: list, parents: np.ndarray, n: int) -> list[list]:
+    """Rows ordered by parent → one list per parent position ``0..n-1``."""
+    bounds = np.searchsorted(parents, np.arange(n + 1)).tolist()
+    return [rows[bounds[p] : bounds[p + 1]] for p in range(n)]
 
 
 def normalise_table(raw: pd.DataFrame, result: pd.DataFrame, doc_type: str, table: str) -> None:
@@ -170,36 +217,30 @@ def normalise_table(raw: pd.DataFrame, result: pd.DataFrame, doc_type: str, tabl
     nested_raw: list[list[dict]] = [[] for _ in range(n)]
     nested_conf: list[list[dict]] = [[] for _ in range(n)]
     if len(rows):
-        text = rows[list(raw_fields)].apply(_as_text)
+        text = rows[list(raw_fields)]  # explode_table made them text or None
         parent = result.reset_index(drop=True)
         columns, flags = mapper(pd.concat([rows[["_parent", "_row"]], text], axis=1), parent)
         factors = flags.confidence_factors()
-        values = {
-            f: (columns[f] if f in columns else pd.Series(None, index=rows.index, dtype=object))
-            for f in row_fields
-        }
-        conf = {}
+        empty = [None] * len(rows)
+        values = {f: _plain_column(columns[f]) if f in columns else empty for f in row_fields}
+        texts = {f: text[f].tolist() for f in raw_fields}
+        confs = {}
         for f in row_fields:
             src = sources.get(f)
             base = rows[f"conf__{src}"].to_numpy(float) if src else np.full(len(rows), np.nan)
-            conf[f] = base * factors.get(f, 1.0)
-        row_flags = flags.to_lists()
+            rounded = np.round(base * factors.get(f, 1.0), 4).tolist()
+            confs[f] = [None if c != c else c for c in rounded]
         parents = rows["_parent"].to_numpy()
+        nested = _group(_rows_of(values, row_fields), parents, n)
+        nested_raw = _group(_rows_of(texts, raw_fields), parents, n)
+        nested_conf = _group(_rows_of(confs, row_fields), parents, n)
         positions = rows["_row"].to_numpy()
-        value_lists = {f: values[f].tolist() for f in row_fields}
-        text_lists = {f: text[f].tolist() for f in raw_fields}
-        for k in range(len(rows)):
+        record_flags = result["flags"].tolist()
+        for k, row_flags in flags.flagged_rows():
             p = int(parents[k])
-            nested[p].append({f: _plain_cell(value_lists[f][k]) for f in row_fields})
-            nested_raw[p].append({f: text_lists[f][k] for f in raw_fields})
-            nested_conf[p].append(
-                {f: (None if np.isnan(conf[f][k]) else round(float(conf[f][k]), 4))
-                 for f in row_fields}
-            )  # fmt: skip
-            for flag in row_flags[k]:
-                named = dict(flag)
-                named["field"] = f"{table}[{int(positions[k])}].{flag['field']}"
-                result["flags"].iloc[p].append(named)
+            for flag in row_flags:
+                flag["field"] = f"{table}[{int(positions[k])}].{flag['field']}"
+                record_flags[p].append(flag)
     result[table] = pd.Series(nested, index=result.index, dtype=object)
     result[f"raw__{table}"] = pd.Series(nested_raw, index=result.index, dtype=object)
     result[f"conf__{table}"] = pd.Series(nested_conf, index=result.index, dtype=object)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -109,6 +110,44 @@ def _tables() -> dict:
         "by_old_ward": by_old_ward,
         "old_ward_patterns": patterns,
     }
+
+
+_TONED_PAIR = re.compile(r"(?i)(o[àáảãạ]|o[èéẻẽẹ]|u[ỳýỷỹỵ]|[òóỏõọ]a|[òóỏõọ]e|[ùúủũụ]y)")
+
+
+def _tone_placements(name: str) -> set[str]:
+    """``name`` with the tone of oa/oe/uy on either vowel: ``Khánh Hòa`` and ``Khánh Hoà``
+    are both in use (old and new placement), and both are right."""
+
+    def move(m: re.Match) -> str:
+        first, second = unicodedata.normalize("NFD", m.group(1)[0]), m.group(1)[1]
+        if len(first) > 1:  # tone on the first vowel → put it on the second
+            return unicodedata.normalize("NFC", first[0] + second + first[1:])
+        second = unicodedata.normalize("NFD", second)
+        return unicodedata.normalize("NFC", first + second[1:] + second[0])
+
+    return {name, _TONED_PAIR.sub(move, name)}
+
+
+# Names older papers carry that the library's lists (2025, and the 63 provinces of 2008-2025
+# under their last names) do not: Thừa Thiên Huế became Thành phố Huế in January 2025; Hà Tây
+# joined Hà Nội in 2008.
+_FORMER_PROVINCES = frozenset({"Thừa Thiên Huế", "Thừa Thiên - Huế", "Hà Tây"})
+
+
+@lru_cache(maxsize=1)
+def province_names() -> frozenset[str]:
+    """Every province's name as written after "tỉnh" (before and after the 2025 merger), in
+    both tone placements: ``Lâm Đồng``, ``Đắk Nông``, ``Khánh Hòa``, ``Khánh Hoà``…"""
+    from vietnamadminunits.database.main import get_data
+
+    legacy = get_data(["province", "provinceShort"], "admin_units_legacy")
+    names = {r["provinceShort"] for r in legacy}
+    for r in [*legacy, *get_data(["province"])]:
+        names.add(re.sub(r"^(?:Tỉnh|Thành phố)\s+", "", r["province"]))
+    names |= _FORMER_PROVINCES
+    names |= {n.replace("Đắk", "Đăk") for n in names}  # both spellings are in official use
+    return frozenset(v for n in names if n for v in _tone_placements(n))
 
 
 def _result_from_new_wards(news: set[str], province_key: str | None) -> AdminResult:
@@ -213,6 +252,26 @@ def resolve(
     return _old_commune(expanded)
 
 
+# A leading comma-separated part that names a place below the commune (house number, street,
+# hamlet, residential group): it never changes the commune, so it is dropped before the look-up
+# and addresses that differ only there share one cached resolution.
+_BELOW_COMMUNE = re.compile(
+    r"^\s*(?:\d|số\b|thôn\b|ấp\b|bon\b|buôn\b|tổ\b|tdp\b|khu\s+phố\b|kp\b|khối\b|"
+    r"đường\b|xóm\b|làng\b|hẻm\b|kiệt\b|ngõ\b|ngách\b|plei\b|bản\b|sóc\b)",
+    re.I,
+)
+
+
+def admin_part(text: str) -> str:
+    """``text`` without its leading parts below the commune (``Số 133 đường Thống Nhất, phường
+    Phú Tài, …`` → ``phường Phú Tài, …``); the whole text when nothing else would remain."""
+    parts = text.split(",")
+    keep = 0
+    while keep < len(parts) - 1 and _BELOW_COMMUNE.match(parts[keep]):
+        keep += 1
+    return ",".join(parts[keep:]).strip() if keep else text
+
+
 def resolve_column(
     raw: pd.Series,
     default_province_code: str | None = None,
@@ -222,6 +281,7 @@ def resolve_column(
 
     ``before_reform``: optional boolean/None Series, see ``resolve``.
     """
+    raw = map_unique(raw.astype(object), admin_part)
     if before_reform is None:
         results = map_unique(raw, lambda v: resolve(v, default_province_code))
     else:

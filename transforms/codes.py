@@ -15,7 +15,7 @@ from importlib import resources
 
 import pandas as pd
 
-from transforms.text import map_unique, repair_unicode, strip_marks
+from transforms.text import map_unique, map_unique_parts, repair_unicode, strip_marks
 
 ETHNICITY_CODE_SYSTEM = "code_1979"  # or "code_gso" [check]
 
@@ -54,11 +54,9 @@ def ethnicity(text: str) -> tuple[str, str] | None:
 
 def ethnicity_columns(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(code, canonical name, unknown mask) per row; null raw → (None, None, False)."""
-    found = map_unique(raw, lambda v: ethnicity(v) or ("", ""))
-    code = found.str[0].replace("", None).astype(object)
-    name = found.str[1].replace("", None).astype(object)
+    code, name = map_unique_parts(raw, lambda v: ethnicity(v) or (None, None), 2)
     unknown = (raw.notna() & code.isna()).astype(bool)
-    return code.where(code.notna(), None), name.where(name.notna(), None), unknown
+    return code, name, unknown
 
 
 # Nationality: printed name → ISO 3166-1 alpha-2. Keys go through _key (and strip_marks).
@@ -116,7 +114,7 @@ RELATIONSHIPS = {
     "GRANDCHILD": "Cháu|Cháu nội|Cháu ngoại",
     "GRANDPARENT": "Ông|Bà|Ông nội|Bà nội|Ông ngoại|Bà ngoại",
     "CHILD_IN_LAW": "Con dâu|Con rể",
-    "OTHER": "Khác|Cô|Dì|Chú|Bác|Cậu|Mợ|Thím|Người giám hộ|Người thân",
+    "OTHER": "Khác|Cô|Dì|Chú|Bác|Cậu|Mợ|Thím|Người giám hộ|Người thân|Người ở nhờ|Ở nhờ",
 }
 
 

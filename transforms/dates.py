@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from transforms.text import map_unique, repair_slashes, repair_unicode
+from transforms.text import map_unique_parts, repair_slashes, repair_unicode
 
 MIN_YEAR = 1800
 
@@ -36,8 +36,36 @@ def _year(text: str) -> int | None:
     return int(text) if len(text) == 4 else None
 
 
+# The commonest printed form, ``05/03/1990`` alone: read without the repairs and the search.
+_PLAIN_DMY = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})\s*")
+
+
+def _checked(groups: tuple[str, ...], parts: str) -> tuple[str | None, str | None]:
+    """ISO text from matched (day, month, year) / (month, year) / (year) groups, or a reason."""
+    year_text = groups[-1]
+    if len(year_text) != 4:
+        return None, "two_digit_year"
+    year = int(year_text)
+    if year < MIN_YEAR:
+        return None, "impossible_date"
+    if parts == "y":
+        return f"{year:04d}", None
+    month = int(groups[-2])
+    if not 1 <= month <= 12:
+        return None, "impossible_date"
+    if parts == "my":
+        return f"{year:04d}-{month:02d}", None
+    try:
+        return date(year, month, int(groups[0])).isoformat(), None
+    except ValueError:
+        return None, "impossible_date"
+
+
 def parse_date(text: str) -> tuple[str | None, str | None]:
     """``(iso, None)`` for a date; ``(None, reason)`` when none can be given."""
+    plain = _PLAIN_DMY.fullmatch(text)
+    if plain:
+        return _checked(plain.groups(), "dmy")
     text = repair_slashes(repair_unicode(text))
     for pattern, parts in (
         (_WORDS, "dmy"),
@@ -48,35 +76,15 @@ def parse_date(text: str) -> tuple[str | None, str | None]:
         (_YEAR, "y"),
     ):
         m = pattern.search(text)
-        if not m:
-            continue
-        groups = m.groups()
-        year_text = groups[-1]
-        if len(year_text) != 4:
-            return None, "two_digit_year"
-        year = int(year_text)
-        if year < MIN_YEAR:
-            return None, "impossible_date"
-        if parts == "y":
-            return f"{year:04d}", None
-        month = int(groups[-2])
-        if not 1 <= month <= 12:
-            return None, "impossible_date"
-        if parts == "my":
-            return f"{year:04d}-{month:02d}", None
-        try:
-            return date(year, month, int(groups[0])).isoformat(), None
-        except ValueError:
-            return None, "impossible_date"
+        if m:
+            return _checked(m.groups(), parts)
     return None, "unparseable_date"
 
 
 def parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(ISO text or None, reason or None) per row; a null raw value gives (None, None)."""
-    parsed = map_unique(raw, parse_date)
-    iso = parsed.str[0].astype(object).where(parsed.notna(), None)
-    reason = parsed.str[1].astype(object).where(parsed.notna(), None)
-    return iso.where(iso.notna(), None), reason.where(reason.notna(), None)
+    iso, reason = map_unique_parts(raw, parse_date, 2)
+    return iso, reason
 
 
 def year_of(iso: pd.Series) -> pd.Series:

@@ -71,11 +71,37 @@ REASONS: dict[str, tuple[str, str]] = {
         "Trùng số, quyển số và nơi đăng ký với bản ghi khác trong lô",
         "Same number, book and registering commune as another record in the batch",
     ),
+    "malformed_name": (
+        "Họ tên có ký tự lạ hoặc chỉ có một chữ; cần kiểm tra",
+        "The name holds stray marks or a single word; please check",
+    ),
+    "stray_symbols": (
+        "Địa danh có ký hiệu lạ (dấu hỏi, hai chấm, ngoặc kép…); có thể đọc sai",
+        "The place text holds stray symbols (?, :, quotes…); it may be misread",
+    ),
+    "misspelt_province": (
+        "Tên tỉnh viết sai hoặc không có trong danh mục (có thể đọc sai dấu)",
+        "The province name is misspelt or not in the official list (a misread mark?)",
+    ),
+    "incomplete_date": (
+        "Ngày của văn bản phải đủ ngày, tháng, năm; chỉ đọc được một phần",
+        "The date of an official act is always written in full; only part of it was read",
+    ),
     "audit_sample": (
         "Được chọn ngẫu nhiên để kiểm tra chất lượng",
         "Picked at random for a quality audit",
     ),
     "low_confidence": ("Độ tin cậy khi đọc thấp", "Low reading confidence"),
+    "table_empty": (
+        "Không đọc được dòng nào của bảng (sổ hộ khẩu luôn có chủ hộ, giấy chứng nhận luôn có"
+        " người sử dụng đất)",
+        "No row of the table was read (a household book always lists its head, a certificate"
+        " its holder)",
+    ),
+    "table_rows_missing": (
+        "Số thứ tự các dòng trong bảng bị đứt quãng; có dòng chưa đọc được",
+        "The table's row numbers have a gap; a row may not have been read",
+    ),
     "name_repaired": (
         "Dấu của họ tên đã được sửa theo từ điển tên; cần kiểm tra",
         "Diacritics of the name were repaired from the name lexicon; please check",
@@ -135,6 +161,16 @@ class FlagCollector:
             for i, pos in enumerate(positions):
                 out[pos].append(make_flag(field_name, reason, None if vals is None else vals[i]))
         return out
+
+    def flagged_rows(self) -> list[tuple[int, list[dict[str, str]]]]:
+        """(row, its flags) for the rows that have any, in row order (``to_lists`` order within
+        a row): cheaper than ``to_lists`` when few of many rows are flagged."""
+        rows: dict[int, list[dict[str, str]]] = {}
+        for positions, field_name, reason, vals in self._items:
+            for i, pos in enumerate(positions.tolist()):
+                value = None if vals is None else vals[i]
+                rows.setdefault(pos, []).append(make_flag(field_name, reason, value))
+        return sorted(rows.items())
 
     def confidence_factors(self) -> dict[str, np.ndarray]:
         """field → per-row multiplier (1.0 where the field has no flag)."""

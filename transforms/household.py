@@ -13,12 +13,14 @@ Two mappers, both vectorised over whole columns with the shared value rules:
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from sohoa.settings import get_settings
 from transforms import admin_units, codes, dates, ids, names
 from transforms.flags import REASONS, FlagCollector
-from transforms.text import clean_text
+from transforms.text import clean_text, map_unique
 
 DOC_TYPE = "household_registration"
 TABLE = "members"
@@ -102,9 +104,11 @@ def map_household(raw: pd.DataFrame) -> tuple[dict[str, pd.Series], FlagCollecto
     return out, flags
 
 
+_NUMBER = re.compile(r"(\d{1,3})")
+
+
 def _truthy(raw: pd.Series) -> pd.Series:
-    s = raw.astype(object).str.strip().str.lower()
-    return s.isin(["true", "1", "yes", "x"]).astype(bool)
+    return map_unique(raw, lambda v: v.strip().lower() in ("true", "1", "yes", "x")).eq(True)
 
 
 def map_members(
@@ -119,7 +123,9 @@ def map_members(
     book = parent["household_book_number"].to_numpy(dtype=object)[rows["_parent"].to_numpy()]
     out["household_book_number"] = pd.Series(book, index=rows.index, dtype=object)
 
-    idx = rows["member_index"].astype(object).str.extract(r"(\d{1,3})", expand=False)
+    idx = map_unique(
+        rows["member_index"], lambda v: m.group(1) if (m := _NUMBER.search(v)) else None
+    )
     index = pd.to_numeric(idx, errors="coerce").astype("Int64")
     # an unread STT (struck rows, smudges): the row's position in the table stands in
     fallback = pd.Series(rows["_row"].to_numpy() + 1, index=rows.index).astype("Int64")
@@ -150,7 +156,7 @@ def map_members(
     for f in ("place_of_birth_text", "hometown_text", "occupation", "previous_residence_text"):
         out[f] = clean_text(rows[f])
     religion = clean_text(rows["religion"])
-    out["religion"] = religion.str.capitalize().where(religion.notna(), None)
+    out["religion"] = map_unique(religion, str.capitalize)
 
     eth_code, _eth_name, unknown = codes.ethnicity_columns(rows["ethnicity"])
     out["ethnicity_code"] = eth_code

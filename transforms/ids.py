@@ -17,7 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from transforms.text import map_unique
+from transforms.text import map_unique_parts
 
 _SEPARATORS = re.compile(r"[\s.\-_,]")
 _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
@@ -45,10 +45,8 @@ def clean_id(text: str) -> tuple[str | None, str | None]:
 
 def clean_ids(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(digits or None, reason or None) per row."""
-    parsed = map_unique(raw, clean_id)
-    digits = parsed.str[0].astype(object)
-    reason = parsed.str[1].astype(object)
-    return digits.where(digits.notna(), None), reason.where(reason.notna(), None)
+    digits, reason = map_unique_parts(raw, clean_id, 2)
+    return digits, reason
 
 
 def personal_id_century_sex(pid: pd.Series) -> tuple[pd.Series, pd.Series]:

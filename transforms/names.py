@@ -30,7 +30,7 @@ import pandas as pd
 
 from sohoa.national_format import KINH_FAMILY_NAMES
 from sohoa.settings import get_settings
-from transforms.text import clean_name, map_unique, split_kinh_name, strip_marks, strip_tones
+from transforms.text import map_unique_parts, repair_unicode, strip_marks, strip_tones
 
 ROLES = ("family", "middle", "given")
 _HOOK, _TILDE = "\u0309", "\u0303"
@@ -95,23 +95,35 @@ def repair_word(word: str, role: str, lexicon: Lexicon, min_ratio: float) -> str
     return word
 
 
-def repair_name(name: str, lexicon: Lexicon, min_ratio: float) -> str:
+def repair_name(
+    name: str,
+    lexicon: Lexicon,
+    min_ratio: float,
+    cache: dict[tuple[str, str], str] | None = None,
+) -> str:
     """Repair each word of an upper-case NFC name by its role (first family, last given).
 
     Only names whose first word is (or repairs into) a Kinh family name are touched; a middle
     word that is itself a family name (the mother's, ``TRẦN LÊ MINH KHOA``) is kept.
+    ``cache`` ((word, role) → repaired word) is shared over a column: names are many, their
+    syllables few.
     """
     words = name.split(" ")
     if len(words) < 2 or any(not w.isalpha() for w in words):
         return name  # apostrophes, digits, hyphens: a minority or foreign name, or noise
-    family = repair_word(words[0], "family", lexicon, min_ratio)
+    cache = {} if cache is None else cache
+
+    def repaired(word: str, role: str) -> str:
+        key = (word, role)
+        if key not in cache:
+            cache[key] = repair_word(word, role, lexicon, min_ratio)
+        return cache[key]
+
+    family = repaired(words[0], "family")
     if family not in KINH_FAMILY_NAMES:
         return name  # not a Kinh-style name: kept as written
-    middles = [
-        w if w in KINH_FAMILY_NAMES else repair_word(w, "middle", lexicon, min_ratio)
-        for w in words[1:-1]
-    ]
-    given = repair_word(words[-1], "given", lexicon, min_ratio)
+    middles = [w if w in KINH_FAMILY_NAMES else repaired(w, "middle") for w in words[1:-1]]
+    given = repaired(words[-1], "given")
     return " ".join([family, *middles, given])
 
 
@@ -125,10 +137,20 @@ class NameResult:
 
 def normalise_names(raw: pd.Series) -> NameResult:
     """Clean, upper-case and repair a column of names; split family/given where certain."""
-    cleaned = clean_name(raw)
     lexicon = load_lexicon()
     ratio = get_settings().name_repair_min_ratio
-    repaired_text = map_unique(cleaned, lambda v: repair_name(v, lexicon, ratio))
-    repaired = (repaired_text != cleaned) & cleaned.notna()
-    family, given = split_kinh_name(repaired_text, KINH_FAMILY_NAMES)
-    return NameResult(repaired_text, family, given, repaired.fillna(False).astype(bool))
+    words: dict[tuple[str, str], str] = {}
+
+    def one(value: object) -> tuple[str | None, str | None, str | None, bool]:
+        # as clean_name, repair_name and split_kinh_name do it, once per unique raw name
+        cleaned = repair_unicode(str(value)).upper()
+        if not cleaned:
+            return None, None, None, False
+        fixed = repair_name(cleaned, lexicon, ratio, words)
+        parts = fixed.split(" ")
+        certain = len(parts) >= 2 and parts[0] in KINH_FAMILY_NAMES
+        family, given = (parts[0], parts[-1]) if certain else (None, None)
+        return fixed, family, given, fixed != cleaned
+
+    full, family, given, repaired = map_unique_parts(raw, one, 4)
+    return NameResult(full, family, given, repaired.eq(True))

@@ -23,6 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
 # --- legacy encodings -------------------------------------------------------------------------
@@ -85,8 +86,20 @@ def decode_legacy(text: str) -> str:
     return text
 
 
+# A character that a repair step below would change: a combining mark or a look-alike of Đ.
+_NEEDS_REPAIR = re.compile("[\u0300-\u036f\u00d0\u00f0\u0189]")
+
+
 def repair_unicode(text: str) -> str:
     """One string: legacy decoding, Ð→Đ, mark order, NFC, white space folded."""
+    # Fast path (most OCR text): plain ASCII, or composed Unicode beyond Latin-1 (so not legacy)
+    # with no stray mark or look-alike: only the white space needs folding.
+    if text.isascii() or (
+        max(text) > "\u00ff"
+        and unicodedata.is_normalized("NFC", text)
+        and not _NEEDS_REPAIR.search(text)
+    ):
+        return " ".join(text.split())
     text = decode_legacy(text).translate(_LOOKALIKES)
     text = unicodedata.normalize("NFD", text)
     text = _TONE_BEFORE_SHAPE.sub(r"\2\1", text)
@@ -94,12 +107,33 @@ def repair_unicode(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def _per_unique(s: pd.Series, func: Callable[[str], object]) -> tuple[np.ndarray, list]:
+    """(code per row, -1 for null; ``func`` of each unique value) — one hash pass."""
+    codes, uniques = pd.factorize(s.astype(object), use_na_sentinel=True)
+    return codes, [func(v) for v in uniques.tolist()]
+
+
+def _take(results: list, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    table = np.empty(len(results) + 1, dtype=object)  # the last slot answers the nulls (-1)
+    for i, r in enumerate(results):
+        table[i] = r
+    out = pd.Series(table[codes], index=index, dtype=object)
+    return out.where(out.notna(), None)
+
+
 def map_unique(s: pd.Series, func: Callable[[str], object]) -> pd.Series:
     """Apply ``func`` once per unique non-null value of ``s``; nulls stay null (None)."""
-    values = s.dropna().unique()
-    cache = {v: func(v) for v in values}
-    out = s.map(cache).astype(object)
-    return out.where(s.notna() & out.notna(), None)
+    codes, results = _per_unique(s, func)
+    return _take(results, codes, s.index)
+
+
+def map_unique_parts(
+    s: pd.Series, func: Callable[[str], tuple], parts: int
+) -> tuple[pd.Series, ...]:
+    """Like ``map_unique`` for a ``func`` returning a ``parts``-tuple: one Series per part
+    (None for null input and for None parts)."""
+    codes, results = _per_unique(s, func)
+    return tuple(_take([r[k] for r in results], codes, s.index) for k in range(parts))
 
 
 def clean_text(s: pd.Series) -> pd.Series:

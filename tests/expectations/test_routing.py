@@ -2,7 +2,7 @@ import dataclasses
 
 import pandas as pd
 
-from expectations.routing import route
+from expectations.routing import route, row_number_gaps
 from sohoa.settings import get_settings
 
 
@@ -37,3 +37,43 @@ def test_audit_sample_is_deterministic_and_about_the_share():
     audited = a[a.status == "needs_review"]
     assert all(r == ["audit_sample"] for r in audited.review_reasons)
     assert all(f[-1]["reason"] == "audit_sample" for f in audited["flags"])
+
+
+def test_table_cells_count_for_routing_and_row_gaps_are_flagged():
+    s = dataclasses.replace(get_settings(), audit_sample_share=0.0)
+    members = [
+        [{"member_index": 1, "full_name": "A", "sex": None}, {"member_index": 2, "full_name": "B"}],
+        [{"member_index": 1, "full_name": "A"}, {"member_index": 2, "full_name": "B"}],
+        [{"member_index": 1, "full_name": "A"}, {"member_index": 3, "full_name": "C"}],
+    ]
+    confs = [
+        [{"member_index": 0.99, "full_name": 0.95, "sex": 0.1}, {"full_name": 0.9}],  # unread cell
+        [{"member_index": 0.99, "full_name": 0.95}, {"full_name": 0.6}],  # a doubtful cell
+        [{"member_index": 0.99, "full_name": 0.95}, {"full_name": 0.95}],
+    ]
+    df = pd.DataFrame({"record_id": ["a", "b", "c"], "members": members, "conf__members": confs,
+                       "flags": [[], [], []]})  # fmt: skip
+    out = route(df, s)
+    assert out.status.tolist() == ["auto_accepted", "needs_review", "needs_review"]
+    assert out.review_reasons.tolist()[1] == ["low_confidence"]
+    assert out.review_reasons.tolist()[2] == ["table_rows_missing"]
+    assert out["flags"].tolist()[2][0]["field"] == "members"
+    assert "«2»" in out["flags"].tolist()[2][0]["message_en"]
+
+
+def test_row_number_gaps():
+    assert row_number_gaps([1, 2, 4, "5"]) == [3]
+    assert row_number_gaps(["2", "3"]) == [1]
+    assert row_number_gaps([1, 2, 3]) == []
+    assert row_number_gaps([None, "x"]) == []
+
+
+def test_a_household_book_with_no_member_read_goes_to_review():
+    s = dataclasses.replace(get_settings(), audit_sample_share=0.0)
+    df = pd.DataFrame({"record_id": ["a", "b"], "members": [[], [{"member_index": 1}]],
+                       "conf__members": [[], [{"member_index": 0.99}]],
+                       "vertices": [[], []], "conf__vertices": [[], []],
+                       "flags": [[], []]})  # fmt: skip
+    out = route(df, s)
+    assert out.status.tolist() == ["needs_review", "auto_accepted"]  # no vertex table is normal
+    assert out.review_reasons.tolist()[0] == ["table_empty"]

@@ -111,3 +111,12 @@ def test_unread_fields_are_null_not_guessed(raw_birth):
 def test_unknown_doc_type_refused(raw_birth):
     with pytest.raises(ValueError, match="no normalisation"):
         normalise(raw_birth([{}]), "parish_register")
+
+
+def test_box_of_the_read_value_follows_it_to_the_national_field(raw_birth):
+    raw = raw_birth([{}, {}])
+    raw["box__child_full_name"] = [[120, 340, 600, 42], None]
+    out = normalise(raw, DT)
+    assert out["box__child_full_name"].tolist() == [[120, 340, 600, 42], None]
+    # a field split from a read value (the family name) was read in the same box
+    assert out["box__child_family_name"].tolist() == [[120, 340, 600, 42], None]

@@ -1,0 +1,59 @@
+"""Checks on how a value is written, shared by every suite: the shape of a person's name, stray
+symbols in a place or authority text, and the dates of official acts written in full.
+
+OCR that misreads a line seldom produces a value that breaks a format as clear as a date's, but
+it leaves marks no clerk writes: a full stop or a digit inside a name, a name of one word
+(``THỊ``: the rest of the line was lost), a question mark or colon in an address, a
+province that is no province (``tỉnh Lãm Đồng``: a tone misread), a
+registration dated by its year alone (an act is always dated to the day, so the day and month
+were lost). Each check names the field and a reason, so the value goes to a person.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import great_expectations.expectations as gxe
+
+from transforms.admin_units import province_names
+
+# Vietnamese capitals (names are upper case after normalisation): A-Z, the precomposed vowels
+# and Đ. A name is two or more words of letters, joined by a space, an apostrophe (K' BRỒNG,
+# B’LAO) or a hyphen.
+_LETTER = "A-ZÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯ\u1ea0-\u1ef9"
+NAME = rf"^[{_LETTER}]+(?:(?: |['’] ?|-)[{_LETTER}]+)+$"
+# Symbols that no address or authority is written with; OCR leaves them from noise and lines.
+STRAY_SYMBOLS = r"[?“”\"«»:;!|_*^~`ˆ�<>=@#$%&{}\[\]\\]"
+FULL_DATE = r"^\d{4}-\d{2}-\d{2}$"
+# Dates of an official act (registration, death, issue of a book or certificate).
+ACT_DATES = frozenset({"registration_date", "date_of_death", "issue_date"})
+
+
+def misspelt_province_regex() -> str:
+    """Matches a place text whose "tỉnh" is misread (``tính``, ``tình``, ``tnh``) or is followed
+    by no province name as the official lists spell it (``tỉnh Lãm Đồng``, ``tỉnh Bình``)."""
+    names = "|".join(sorted(map(re.escape, province_names()), key=len, reverse=True))
+    names = names.replace(r"\ \-\ ", r"\s*[-–]\s*")  # Bà Rịa - Vũng Tàu, Bà Rịa-Vũng Tàu
+    misread = r"(?:^|,)\s*(?:tính|tình|tinh|tnh)\s"  # as the unit word only: Hà Tĩnh is a name
+    return rf"{misread}|(?i:\btỉnh\s+(?!(?:{names})(?!\w)))"
+
+
+def _expect(kind, field: str, regex: str, reason: str) -> gxe.Expectation:
+    return kind(column=field, regex=regex, meta={"field": field, "reason": reason})
+
+
+def text_expectations(fields: Iterable[str]) -> list[gxe.Expectation]:
+    """The checks that apply to ``fields`` by their names: ``*full_name`` → name shape,
+    ``*_text`` → stray symbols and the province's spelling, ``ACT_DATES`` → a full date."""
+    match, no_match = gxe.ExpectColumnValuesToMatchRegex, gxe.ExpectColumnValuesToNotMatchRegex
+    out: list[gxe.Expectation] = []
+    for f in fields:
+        if f.endswith("full_name"):
+            out.append(_expect(match, f, NAME, "malformed_name"))
+        elif f.endswith("_text"):
+            out.append(_expect(no_match, f, STRAY_SYMBOLS, "stray_symbols"))
+            out.append(_expect(no_match, f, misspelt_province_regex(), "misspelt_province"))
+        elif f in ACT_DATES:
+            out.append(_expect(match, f, FULL_DATE, "incomplete_date"))
+    return out

@@ -1,0 +1,91 @@
+"""How values are written: name shape, stray symbols, province spelling, dates of acts in full."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from expectations.text_checks import (
+    FULL_DATE,
+    NAME,
+    STRAY_SYMBOLS,
+    misspelt_province_regex,
+    text_expectations,
+)
+from transforms import normalise
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("NGUYỄN THỊ HỒNG NHUNG", True),
+        ("K' BRỒNG", True),  # minority names keep their apostrophe and space
+        ("K’BRỒNG", True),  # with or without the space
+        ("NHI", False),  # one word
+        ("KA SÔ LIỄNG", True),
+        ("Y BIH NIÊ", True),
+        ("VI THỊ. DIỄM", False),  # OCR full stop
+        ("TRẦN VĂN HẢI, SINH NĂNI 1966", False),  # the next label read into the name
+        ("-HOÀNG THỊ HỒNG", False),
+        ("ĐLÊ 'VĂN HẬU", False),
+        ("THỊ", False),  # the rest of the line was lost
+    ],
+)
+def test_name_shape(name, ok):
+    assert bool(re.search(NAME, name)) is ok
+
+
+@pytest.mark.parametrize(
+    ("text", "stray", "misspelt"),
+    [
+        ("Thôn 1, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm Đồng", False, False),
+        ("huyện Sơn Tịnh, tỉnh Quảng Ngãi", False, False),  # Tịnh is a name, not "tỉnh"
+        ("xã Phú Lộc, tỉnh Thừa Thiên Huế", False, False),  # the province's name until 2025
+        ("tỉnh Khánh Hoà", False, False),  # old tone placement is right too
+        ("tỉnh Bà Rịa-Vũng Tàu", False, False),
+        ("ỦY BAN NHÂN DÂN TỈNH BÌNH THUẬN", False, False),
+        ("UBND thị trấn Ma Đa Guôi, tỉnh Lãm Đồng", False, True),  # tone misread
+        ("xã Đà Loan, huyện Đức Trọng, tính Lâm Đông", False, True),
+        ("phường Phú Hài, thành phố Phan Thiết, tỉnh Bình", False, True),  # cut short
+        ("Thôn ?1I, xã Phong Phú, huyện Tuy Phong", True, False),
+        ("Quốc lộ: 20, xã Tân Châu", True, False),
+    ],
+)
+def test_place_text(text, stray, misspelt):
+    assert bool(re.search(STRAY_SYMBOLS, text)) is stray
+    assert bool(re.search(misspelt_province_regex(), text)) is misspelt
+
+
+def test_dates_of_acts_in_full_and_checks_chosen_by_field_name():
+    assert re.search(FULL_DATE, "2024-09-06") and not re.search(FULL_DATE, "2024")
+    kinds = {
+        (e.column, e.meta["reason"])
+        for e in text_expectations(["registration_date", "child_date_of_birth", "x_full_name",
+                                    "place_of_death_text"])
+    }  # fmt: skip
+    assert kinds == {
+        ("registration_date", "incomplete_date"),
+        ("x_full_name", "malformed_name"),
+        ("place_of_death_text", "stray_symbols"),
+        ("place_of_death_text", "misspelt_province"),
+    }  # a date of birth may be a year only: not checked
+
+
+@pytest.mark.integration
+def test_suite_flags_misreads_with_readable_reasons(raw_birth):
+    from expectations import validate
+
+    rows = [{"registration_number": f"{i}/KS"} for i in range(10)]
+    rows[2] |= {"mother_full_name": "Lê Thị. Lan"}
+    rows[4] |= {"registration_date": "năm 2013"}
+    rows[6] |= {"mother_residence_text": "Thôn 1, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lãm Đồng"}
+    norm = normalise(raw_birth(rows), "birth_registration")
+    report = validate(norm, "birth_registration", today=dt.date(2025, 11, 23))
+    flags = [{(f["field"], f["reason"]) for f in report.df["flags"].iloc[i]} for i in range(10)]
+    assert ("mother_full_name", "malformed_name") in flags[2]
+    assert ("registration_date", "incomplete_date") in flags[4]
+    assert ("mother_residence_text", "misspelt_province") in flags[6]
+    assert flags[0] == set()
+    flag = next(f for f in report.df["flags"].iloc[6] if f["reason"] == "misspelt_province")
+    assert flag["message_vi"].startswith("Tên tỉnh") and "Lãm Đồng" in flag["message_en"]
+    assert report.df["raw__mother_residence_text"].iloc[6].endswith("tỉnh Lãm Đồng")
