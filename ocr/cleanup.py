@@ -43,9 +43,48 @@ def suppress_colour_ink(image: Image, min_saturation: int = 60) -> Image:
     r = bgr[:, :, 2].astype(np.int16)
     # red-ish: red clearly above both green and blue (covers red, orange-red, magenta seals)
     reddish = (r - np.maximum(g, b)) > min_saturation // 2
+    reddish &= ~_red_text_lines(reddish)  # a serial printed in red is data, not a seal
     out = luminance.copy()
     out[reddish] = bgr[:, :, 2][reddish]
     return out
+
+
+def _red_text_lines(reddish: np.ndarray, max_side: int = 1600) -> np.ndarray:
+    """The red pixels that form lines of text (wide, one text line tall) away from any seal.
+
+    Seals are round or square and large; a certificate serial or a red heading is a short,
+    wide band. Judged on a downscaled mask with letters joined along the line.
+    """
+    h, w = reddish.shape
+    if not reddish.any():
+        return np.zeros_like(reddish)
+    scale = min(1.0, max_side / max(h, w))
+    small = cv2.resize(
+        reddish.view(np.uint8) * 255, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA
+    )
+    small = (small > 60).astype(np.uint8)
+    short = min(small.shape)
+    join = max(3, round(short * 0.02))  # wider than the space between words
+    joined = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((max(1, join // 3), join), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    seals, lines = [], []
+    for i in range(1, count):
+        x, y, bw, bh, area = stats[i]
+        if bw >= short * 0.05 and bh >= short * 0.05 and 0.5 <= bw / bh <= 2.0:
+            seals.append((x, y, x + bw, y + bh))
+        elif bw >= 3 * bh and bh <= short * 0.04 and area >= 0.2 * bw * bh:
+            lines.append((i, x, y, x + bw, y + bh))
+    keep = np.zeros(small.shape, np.uint8)
+    for i, x0, y0, x1, y1 in lines:
+        near_seal = any(
+            x0 < sx1 and sx0 < x1 and y0 < sy1 and sy0 < y1 for sx0, sy0, sx1, sy1 in seals
+        )
+        if not near_seal:
+            keep[labels == i] = 1
+    if not keep.any():
+        return np.zeros_like(reddish)
+    full = cv2.resize(keep, (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    return full & reddish
 
 
 def to_gray(image: Image) -> Image:

@@ -42,12 +42,39 @@ def _nfc(obj):
     return obj
 
 
+FIT_ATTEMPTS = 20
+
+
+def fits_page(page, margin: int = 4) -> bool:
+    """Every recorded text item lies inside the page."""
+    return all(
+        it.x0 >= margin
+        and it.y0 >= margin
+        and it.x1 <= page.width - margin
+        and it.y1 <= page.height - margin
+        for it in page.items
+    )
+
+
+def draw_page(doc_type: str, seed: int, index: int, variant: str | None = None):
+    """The page's drawing (``Rendered``), before degradation."""
+    for attempt in range(FIT_ATTEMPTS):
+        # a paper form's text fits its sheet: a draw whose text runs off the page (large type,
+        # many vertices) is drawn again, so the truth never holds a value the page lacks
+        salt = f":fit{attempt}" if attempt else ""
+        rendered = renderer(doc_type)(
+            random.Random(page_seed(doc_type, seed, index, salt)), variant
+        )
+        if fits_page(rendered.page):
+            return rendered
+    raise AssertionError(f"{doc_type} #{index}: no draw fits the page in {FIT_ATTEMPTS} tries")
+
+
 def generate_page(
     doc_type: str, seed: int, index: int, level: str, variant: str | None = None
 ) -> dict:
     """Render one page; return {stem, image_bytes, ext, truth, text}."""
-    rng = random.Random(page_seed(doc_type, seed, index))
-    rendered = renderer(doc_type)(rng, variant)
+    rendered = draw_page(doc_type, seed, index, variant)
     img = np.asarray(rendered.page.img)
     out, rec, eff_dpi = degrade.apply(
         img, level, page_seed(doc_type, seed, index, f":{level}"), rendered.page.dpi

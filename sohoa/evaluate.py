@@ -30,7 +30,8 @@ from rapidfuzz.distance import Levenshtein
 from sohoa.batch import extract_files, prepare_records
 from sohoa.national_format import NATIONAL_FIELDS
 
-NESTED_FIELDS = frozenset({"members", "holders", "vertices"})
+# A table's rows are paired with the truth's by this key where both have it, else in order.
+NESTED_FIELDS = {"members": "member_index", "holders": None, "vertices": "point"}
 # Lower edges of the confidence bands reported by ``sohoa eval`` (the last band ends at 1.0).
 BAND_EDGES = (0.0, 0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99)
 CANDIDATE_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)
@@ -244,28 +245,71 @@ def _score(tally, truth, record, page_text, truth_text, seconds) -> None:
     auto = record is not None and record["status"] == "auto_accepted"
     tally.auto_accepted += auto
     confidence = (record or {}).get("confidence") or {}
+    # (path, truth value, value read, confidence) of every scored field, table cells included
+    cells = [
+        (name, truth["fields"].get(name), predicted.get(name), confidence.get(name))
+        for name in NATIONAL_FIELDS[doc_type]
+        if name not in NESTED_FIELDS
+    ]
+    for table, key in NESTED_FIELDS.items():
+        if table in NATIONAL_FIELDS[doc_type]:
+            pairs = pair_rows(truth["fields"].get(table) or [], predicted.get(table) or [], key)
+            confs = confidence.get(table) if isinstance(confidence.get(table), list) else []
+            for want_row, got_row, i in pairs:
+                row_conf = (confs[i] if i is not None and i < len(confs) else None) or {}
+                cells.extend(
+                    (f"{table}.{name}", want_row.get(name), got_row.get(name), row_conf.get(name))
+                    for name in sorted(set(want_row) | set(got_row))
+                )
     seen: list[tuple[float, bool]] = []
-    for name in NATIONAL_FIELDS[doc_type]:
-        if name in NESTED_FIELDS:
-            continue
-        want, got = truth["fields"].get(name), predicted.get(name)
+    for path, want, got, conf in cells:
         ok = values_equal(got, want)
         if want is not None:
             tally.truth_fields += 1
             tally.correct_fields += ok
-            tally.per_field[name][0] += ok
-            tally.per_field[name][1] += 1
+            tally.per_field[path][0] += ok
+            tally.per_field[path][1] += 1
         elif got is not None:
             tally.spurious_fields += 1
         if auto and (want is not None or got is not None):
             tally.auto_fields += 1
             tally.auto_wrong += not ok
         if record is not None and got is not None:  # routing counts fields with a value
-            seen.append((float(confidence.get(name) or 0.0), ok))
+            seen.append((float(conf or 0.0) if not isinstance(conf, list) else 0.0, ok))
     if record is not None:
         tally.observations.extend(seen)
         flagged = any(f.get("reason") != "audit_sample" for f in record.get("flags") or [])
         tally.record_observations.append((flagged, seen))
+
+
+def pair_rows(
+    truth_rows: list[dict[str, Any]], predicted_rows: list[dict[str, Any]], key: str | None
+) -> list[tuple[dict[str, Any], dict[str, Any], int | None]]:
+    """(truth row, predicted row, position of the predicted row) pairs for scoring a table.
+
+    Rows pair by ``key`` (a member's index, a vertex's point) where both sides have it and it is
+    unique, the rest in order; an unpaired truth row pairs with ``{}`` (all its fields wrong), an
+    unpaired predicted row with ``{}`` (its values are spurious).
+    """
+    pairs: list[tuple[dict[str, Any], dict[str, Any], int | None]] = []
+    free = list(range(len(predicted_rows)))
+    by_key: dict[Any, int] = {}
+    if key:
+        keys = [row.get(key) for row in predicted_rows]
+        by_key = {k: i for i, k in enumerate(keys) if k is not None and keys.count(k) == 1}
+    unpaired_truth = []
+    for row in truth_rows:
+        i = by_key.get(row.get(key)) if key else None
+        if i is not None and i in free:
+            free.remove(i)
+            pairs.append((row, predicted_rows[i], i))
+        else:
+            unpaired_truth.append(row)
+    for row in unpaired_truth:
+        i = free.pop(0) if free else None
+        pairs.append((row, predicted_rows[i] if i is not None else {}, i))
+    pairs.extend(({}, predicted_rows[i], i) for i in free)
+    return pairs
 
 
 PERCENT_COLUMNS = ("field_accuracy", "cer", "straight_through_rate", "residual_error_rate")

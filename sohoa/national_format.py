@@ -278,3 +278,29 @@ KINH_FAMILY_NAMES = frozenset(
     ĐÀO ĐOÀN LƯƠNG TRỊNH MAI CAO LÂM HÀ TÔ LA QUÁCH VƯƠNG TẠ CHÂU KIỀU LƯU TỐNG THÁI
     TRIỆU PHÙNG KHỔNG KHÚC LỤC MẠC NÔNG ÔNG VĂN VI TĂNG THÂN QUAN""".split()
 )
+
+
+# ``sohoa reconcile`` CSVs (DESIGN.md): the columns of a paper entry and of a national record.
+RECONCILE_PAPER_COLUMNS = (
+    "entry_id",
+    "household_book_number",
+    "member_index",
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "id_number",
+    "address_text",
+    "address_commune_code",
+    "relationship_to_head",
+)
+RECONCILE_NATIONAL_COLUMNS = (
+    "personal_id",
+    "legacy_id",
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "household_id",
+    "relationship_to_head",
+    "address_commune_code",
+    "address_text",
+)

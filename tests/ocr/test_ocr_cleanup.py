@@ -58,6 +58,18 @@ def test_red_seal_does_not_erase_black_text():
     assert plain[ring & ~text].mean() < out[ring & ~text].mean()
 
 
+def test_red_serial_line_stays_dark_while_the_seal_turns_light():
+    page = np.full((1400, 1000, 3), 255, np.uint8)
+    cv2.circle(page, (700, 700), 180, (40, 40, 220), 20)  # the seal's ring
+    cv2.putText(page, "CN 719597", (80, 1200), cv2.FONT_HERSHEY_SIMPLEX, 1.6, (40, 30, 170), 4)
+    out = cleanup.suppress_colour_ink(page)
+    ring = np.zeros(page.shape[:2], np.uint8)
+    cv2.circle(ring, (700, 700), 180, 1, 20)
+    serial = (page[:, :, 1] < 128) & ~ring.astype(bool)
+    assert out[ring.astype(bool)].mean() > 150  # the seal is suppressed
+    assert out[serial].mean() < 110  # the red serial is read like black text
+
+
 def test_leader_dots_removed_but_isolated_dots_kept():
     img = np.full((200, 1200), 255, np.uint8)
     for x in range(300, 1100, 18):  # a dotted leader

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
 import re
 
 import pytest
 from vietnamadminunits.database.main import query
 
 from sample_scans import generate, people
+from sample_scans.forms import renderer
 from sample_scans.generate import generate_page, main
 from sohoa.national_format import (
     DOC_TYPES,
@@ -170,3 +172,31 @@ def test_cli_writes_the_three_files(tmp_path):
     assert generate.page_seed("birth_registration", 4, 0) == generate.page_seed(
         "birth_registration", 4, 0
     )
+
+
+class _Item:
+    def __init__(self, x0, y0, x1, y1):
+        self.x0, self.y0, self.x1, self.y1 = x0, y0, x1, y1
+
+
+class _Page:
+    width, height = 1000, 1400
+
+    def __init__(self, *items):
+        self.items = list(items)
+
+
+def test_fits_page_refuses_text_off_the_sheet():
+    assert generate.fits_page(_Page(_Item(50, 50, 900, 80)))
+    assert not generate.fits_page(_Page(_Item(50, 50, 900, 80), _Item(50, 1380, 300, 1420)))
+    assert not generate.fits_page(_Page(_Item(50, 50, 1010, 80)))
+
+
+def test_a_page_whose_first_draw_ran_off_the_sheet_is_drawn_again():
+    # land #2 of seed 9001 first drew its vertex table below the foot of the page
+    first = renderer("land_certificate")(
+        random.Random(generate.page_seed("land_certificate", 9001, 2)), None
+    )
+    assert not generate.fits_page(first.page)
+    drawn = generate.draw_page("land_certificate", 9001, 2)
+    assert generate.fits_page(drawn.page)
