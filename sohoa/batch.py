@@ -85,13 +85,15 @@ def extract_files(
     declared_type: str | None = None,
     settings: Settings | None = None,
     progress: Callable[[int], None] | None = None,
+    workers: int | None = None,
 ) -> list[PageExtraction]:
     """Cleanup + OCR + field extraction of every page of every file; bad files become results.
 
     Files are spread over a pool of ``SOHOA_WORKERS`` processes (default: one per core; each
     Tesseract call runs one thread, so workers × threads stays within the cores). Results come
     back in the order of ``files``. ``progress`` is called with each file's page count as the
-    file finishes (in completion order), e.g. to move a progress bar.
+    file finishes (in completion order), e.g. to move a progress bar. ``workers`` overrides
+    ``SOHOA_WORKERS`` (an Airflow task runs one process; the pool spreads the tasks).
     """
     from ocr import tesseract  # heavy imports stay out of DAG parsing
 
@@ -99,7 +101,7 @@ def extract_files(
     lang, timeout = settings.tesseract_lang, settings.tesseract_timeout_s
     tesseract.probe(lang)  # a missing Tesseract fails once here, not in every worker
     paths = [str(f) for f in files]
-    workers = worker_count(settings, len(paths))
+    workers = min(workers, len(paths) or 1) if workers else worker_count(settings, len(paths))
     results: list[list[PageExtraction]] = [[] for _ in paths]
     if workers <= 1:
         for i, path in enumerate(paths):
@@ -122,25 +124,73 @@ def extract_files(
     return [ex for per_file in results for ex in per_file]
 
 
-def ocr_chunk(files: Sequence[str], work_dir: str | Path, declared_type: str | None = None) -> str:
+def file_sha256(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def page_cache_path(sha256: str, declared_type: str | None, settings: Settings | None = None):
+    """Where a scan's extractions are kept: keyed by the file's SHA-256, the rules version and
+    the declared type, so a re-run reuses them and a rules change reads the page again."""
+    settings = settings or get_settings()
+    key = f"{RULES_VERSION}-{declared_type or 'any'}"
+    return settings.data_dir / "page_cache" / sha256[:2] / f"{sha256}-{key}.jsonl"
+
+
+def _write_jsonl(target: Path, extractions: Iterable[PageExtraction]) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + f".{os.getpid()}.tmp")
+    with tmp.open("w", encoding="utf-8") as fh:
+        for ex in extractions:
+            fh.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
+    tmp.replace(target)  # atomic: a killed task never leaves half a file behind
+
+
+def ocr_chunk(
+    files: Sequence[str],
+    work_dir: str | Path,
+    declared_type: str | None = None,
+    workers: int | None = None,
+    reuse_pages: bool = True,
+) -> str:
     """Extract a chunk of files to a JSON Lines file in ``work_dir`` and return its path.
 
-    The file name is a hash of the chunk's file list, so a retried or re-run task finds the
-    finished chunk and does not OCR it again.
+    Each scan's extractions are cached by the file's SHA-256 (``page_cache_path``) as soon as
+    the scan is read, so a retried task — or another batch holding the same scan — reads only
+    the pages not finished yet. ``reuse_pages=False`` reads every page again (after an OCR
+    change that the rules version does not capture).
     """
     work = Path(work_dir)
     work.mkdir(parents=True, exist_ok=True)
     key = hashlib.sha256("\n".join(files).encode()).hexdigest()[:16]
     target = work / f"pages-{key}.jsonl"
-    if target.exists():
-        log.info("chunk %s already extracted, reusing %s", key, target)
-        return str(target)
-    extractions = extract_files(files, declared_type)
-    tmp = target.with_suffix(".tmp")
-    with tmp.open("w", encoding="utf-8") as fh:
-        for ex in extractions:
-            fh.write(json.dumps(ex.to_dict(), ensure_ascii=False) + "\n")
-    tmp.replace(target)  # atomic: a killed task never leaves a half chunk behind
+    hashes = {f: file_sha256(f) for f in files if Path(f).is_file()}
+    cached = {f: page_cache_path(h, declared_type) for f, h in hashes.items()}
+    missing = [f for f in files if not reuse_pages or f not in cached or not cached[f].exists()]
+    log.info("chunk %s: %d files, %d to read", key, len(files), len(missing))
+    step = max(1, workers or worker_count(jobs=len(missing) or 1))
+    fresh: dict[str, list[PageExtraction]] = {}
+    for i in range(0, len(missing), step):  # cache after each round: a kill loses one round
+        part = missing[i : i + step]
+        by_sha: dict[str | None, list[PageExtraction]] = {}
+        for ex in extract_files(part, declared_type, workers=step):
+            by_sha.setdefault(ex.source_sha256, []).append(ex)
+        for f in part:
+            fresh[f] = by_sha.get(hashes.get(f)) or extract_files([f], declared_type, workers=1)
+            if f in cached:  # a path that is not a file has no hash and no cache entry
+                _write_jsonl(cached[f], fresh[f])
+    out: list[PageExtraction] = []
+    for f in files:
+        if f in fresh:
+            out.extend(fresh[f])
+            continue
+        for ex in read_chunks([cached[f]]):
+            ex.source_file = f  # the same scan may sit at another path in another batch
+            out.append(ex)
+    _write_jsonl(target, out)
     return str(target)
 
 
