@@ -14,6 +14,8 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
 
+from expectations.common import meta as _meta
+from expectations.common import new_suite
 from expectations.id_checks import add_id_columns, id_expectations
 from expectations.text_checks import text_expectations
 from sohoa.national_format import NATIONAL_FIELDS
@@ -46,10 +48,6 @@ REGEX = {
 }
 
 
-def _meta(field: str, reason: str) -> dict[str, str]:
-    return {"field": field, "reason": reason}
-
-
 def _latest_day(iso: pd.Series) -> pd.Series:
     """The latest day a (possibly partial) ISO date can mean, as ISO text: 2013 → 2013-12-31."""
     s = iso.astype(object)
@@ -78,12 +76,8 @@ def prepare(df: pd.DataFrame, settings: Settings, today: dt.date | None = None) 
 def build_suite(settings: Settings, today: dt.date | None = None) -> gx.ExpectationSuite:
     """The suite (not yet added to a context)."""
     today = today or dt.date.today()
-    suite = gx.ExpectationSuite(name=SUITE_NAME)
+    suite = new_suite(SUITE_NAME, REQUIRED, REGEX)
     add = suite.add_expectation
-    for f in REQUIRED:
-        add(gxe.ExpectColumnValuesToNotBeNull(column=f, meta=_meta(f, "missing_required")))
-    for f, regex in REGEX.items():
-        add(gxe.ExpectColumnValuesToMatchRegex(column=f, regex=regex, meta=_meta(f, "bad_format")))
     add(
         gxe.ExpectColumnValuesToBeInSet(
             column="child_sex", value_set=[0, 1, 2], meta=_meta("child_sex", "value_not_allowed")

@@ -14,6 +14,7 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
 
+from expectations.common import meta as _meta
 from expectations.id_checks import add_id_columns, id_expectations
 from expectations.text_checks import text_expectations
 from sohoa.national_format import HOUSEHOLD_MEMBER_FIELDS, NATIONAL_FIELDS
@@ -24,10 +25,6 @@ DOC_TYPE = "household_registration"
 SUITE_NAME = "household_registration"
 TABLE = "members"
 ISO_DATE = r"^\d{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)?$"
-
-
-def _meta(field: str, reason: str) -> dict[str, str]:
-    return {"field": field, "reason": reason}
 
 
 def _heads(members: object) -> int:

@@ -17,6 +17,8 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
 
+from expectations.common import meta as _meta
+from expectations.common import new_suite
 from expectations.text_checks import text_expectations
 from sohoa.national_format import LAND_HOLDER_FIELDS, NATIONAL_FIELDS
 from sohoa.settings import Settings
@@ -50,10 +52,6 @@ REGEX = {
 MAX_AREA_M2 = 100_000_000.0  # 100 km²: anything larger is a misread
 
 
-def _meta(field: str, reason: str) -> dict[str, str]:
-    return {"field": field, "reason": reason}
-
-
 def _earliest_day(iso: pd.Series) -> pd.Series:
     """The earliest day a (possibly partial) ISO date can mean: 2045 → 2045-01-01."""
     s = iso.astype(object)
@@ -75,12 +73,8 @@ def prepare(df: pd.DataFrame, settings: Settings, today: dt.date | None = None) 
 
 def build_suite(settings: Settings, today: dt.date | None = None) -> gx.ExpectationSuite:
     """The page-level suite (not yet added to a context)."""
-    suite = gx.ExpectationSuite(name=SUITE_NAME)
+    suite = new_suite(SUITE_NAME, REQUIRED, REGEX)
     add = suite.add_expectation
-    for f in REQUIRED:
-        add(gxe.ExpectColumnValuesToNotBeNull(column=f, meta=_meta(f, "missing_required")))
-    for f, regex in REGEX.items():
-        add(gxe.ExpectColumnValuesToMatchRegex(column=f, regex=regex, meta=_meta(f, "bad_format")))
     add(
         gxe.ExpectColumnValuesToBeBetween(
             column="area_m2", min_value=0, max_value=MAX_AREA_M2, strict_min=True,

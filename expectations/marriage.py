@@ -16,7 +16,9 @@ import great_expectations as gx
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from expectations.birth import ISO_DATE, _latest_day, _meta
+from expectations.birth import ISO_DATE, _latest_day
+from expectations.common import meta as _meta
+from expectations.common import new_suite
 from expectations.id_checks import add_id_columns, id_expectations
 from expectations.text_checks import text_expectations
 from sohoa.national_format import NATIONAL_FIELDS
@@ -98,12 +100,8 @@ def prepare(df: pd.DataFrame, settings: Settings, today: dt.date | None = None) 
 def build_suite(settings: Settings, today: dt.date | None = None) -> gx.ExpectationSuite:
     """The suite (not yet added to a context)."""
     today = today or dt.date.today()
-    suite = gx.ExpectationSuite(name=SUITE_NAME)
+    suite = new_suite(SUITE_NAME, REQUIRED, REGEX)
     add = suite.add_expectation
-    for f in REQUIRED:
-        add(gxe.ExpectColumnValuesToNotBeNull(column=f, meta=_meta(f, "missing_required")))
-    for f, regex in REGEX.items():
-        add(gxe.ExpectColumnValuesToMatchRegex(column=f, regex=regex, meta=_meta(f, "bad_format")))
     ethnicity_codes = sorted({code for code, _ in ethnicity_table().values()})
     nationality_codes = sorted(_NATIONALITIES)
     for who in SPOUSES:

@@ -60,6 +60,12 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from registry.shapes import digits, iso_date, lower_hex, upper_alpha
+from sohoa.national_format import (
+    HOUSEHOLD_MEMBER_FIELDS,
+    LAND_HOLDER_FIELDS,
+    LAND_VERTEX_FIELDS,
+    NATIONAL_FIELDS,
+)
 
 # Constraint names are spelled out by convention, so SQLite and PostgreSQL (and every
 # migration) agree on them. Keep generated names within PostgreSQL's 63 characters.
@@ -481,92 +487,21 @@ def _child_columns(parent: str, index: str) -> list[Any]:
     ]
 
 
-_CIVIL_HEADER_FIELDS = (
-    "registration_number",
-    "registration_number_suffix",
-    "book_number",
-    "book_year",
-    "registration_date",
-    "registration_authority_text",
-    "registration_commune_code",
-)
+def _flat_fields(doc_type: str) -> tuple[str, ...]:
+    """A record type's national fields that are columns (its tables are tables of their own)."""
+    return tuple(
+        f for f in NATIONAL_FIELDS[doc_type] if f not in ("members", "holders", "vertices")
+    )
 
-MARRIAGE_FIELDS = (
-    *_CIVIL_HEADER_FIELDS,
-    *(
-        f"{who}_{f}"
-        for who in ("husband", "wife")
-        for f in (
-            "full_name",
-            "date_of_birth",
-            "ethnicity_code",
-            "nationality",
-            "residence_text",
-            "id_number",
-        )
-    ),
-)
-DEATH_FIELDS = (
-    *_CIVIL_HEADER_FIELDS,
-    "deceased_full_name",
-    "deceased_sex",
-    "deceased_date_of_birth",
-    "deceased_ethnicity_code",
-    "deceased_nationality",
-    "deceased_personal_id",
-    "deceased_last_residence_text",
-    "date_of_death",
-    "time_of_death",
-    "place_of_death_text",
-    "cause_of_death",
-    "declarant_full_name",
-    "declarant_relationship",
-)
-HOUSEHOLD_BOOK_FIELDS = (
-    "household_book_number",
-    "head_full_name",
-    "address_text",
-    "address_commune_code",
-    "address_province_code",
-    "issue_date",
-)
-MEMBER_FIELDS = (
-    "household_book_number",
-    "member_index",
-    "full_name",
-    "other_name",
-    "relationship_to_head",
-    "sex",
-    "date_of_birth",
-    "place_of_birth_text",
-    "hometown_text",
-    "ethnicity_code",
-    "religion",
-    "nationality",
-    "id_number",
-    "occupation",
-    "previous_residence_text",
-    "moved_in_date",
-    "struck_out",
-)
-LAND_FIELDS = (
-    "certificate_serial",
-    "certificate_code",
-    "register_entry_number",
-    "issue_date",
-    "issuing_authority_text",
-    "parcel_number",
-    "map_sheet_number",
-    "parcel_address_text",
-    "parcel_commune_code",
-    "area_m2",
-    "use_form",
-    "land_use_purpose_code",
-    "land_use_term",
-    "land_use_origin_text",
-)
-HOLDER_FIELDS = ("full_name", "birth_year", "id_number", "address_text")
-VERTEX_FIELDS = ("point", "x", "y")
+
+# The national format (``sohoa.national_format``) is the one list; migrations keep frozen copies.
+MARRIAGE_FIELDS = _flat_fields("marriage_registration")
+DEATH_FIELDS = _flat_fields("death_registration")
+HOUSEHOLD_BOOK_FIELDS = _flat_fields("household_registration")
+MEMBER_FIELDS = HOUSEHOLD_MEMBER_FIELDS
+LAND_FIELDS = _flat_fields("land_certificate")
+HOLDER_FIELDS = LAND_HOLDER_FIELDS
+VERTEX_FIELDS = LAND_VERTEX_FIELDS
 
 _t = Base.metadata
 
