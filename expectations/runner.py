@@ -15,7 +15,9 @@ GX's progress bars are switched off in the context's config.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import fcntl
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -160,6 +162,27 @@ def validate(
     module = _SUITES[doc_type]
     prepared = module.prepare(df, settings, today)
 
+    with contextlib.ExitStack() as stack:
+        if data_docs_dir is not None:
+            stack.enter_context(_docs_lock(Path(data_docs_dir)))
+        return _validate(df, doc_type, prepared, data_docs_dir, settings, today)
+
+
+@contextlib.contextmanager
+def _docs_lock(docs_dir: Path):
+    """One writer at a time in a Data Docs project: GX rewrites the suite's JSON file there, and
+    two batches validating side by side (two Celery workers) would read each other's half-written
+    file."""
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    with open(docs_dir / ".sohoa-gx.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _validate(df, doc_type, prepared, data_docs_dir, settings, today) -> ValidationReport:
     context = None
     if data_docs_dir is None:
         vd = _ephemeral(doc_type, settings.min_parent_age_years, today)

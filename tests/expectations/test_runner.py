@@ -81,3 +81,25 @@ def test_data_docs_built(raw_birth, tmp_path):
     report = validate(normalise(raw_birth(rows), DT), DT, data_docs_dir=tmp_path / "docs")
     assert report.data_docs_index is not None and report.data_docs_index.is_file()
     assert list((tmp_path / "docs").rglob("validations/**/*.html"))
+
+
+def test_a_second_writer_waits_for_the_data_docs_lock(raw_birth, tmp_path):
+    # two Celery workers validating side by side once read each other's half-written suite file
+    import fcntl
+    import threading
+
+    from expectations import validate
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    frame = normalise(raw_birth([{}]), DT)
+    reports = []
+    with open(docs / ".sohoa-gx.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another batch is writing
+        worker = threading.Thread(target=lambda: reports.append(validate(frame, DT, docs)))
+        worker.start()
+        worker.join(timeout=6.0)  # a one-row validation takes 2-3 s here when nothing blocks it
+        assert worker.is_alive() and not reports  # it waits instead of reading half a file
+        fcntl.flock(held, fcntl.LOCK_UN)
+    worker.join(timeout=120)
+    assert len(reports) == 1 and reports[0].data_docs_index.is_file()
