@@ -349,7 +349,13 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
             m["occupation"] = person.occupation
             prev = None
             moved = None
-            if person is not rows_truth[0][1] and rng.random() < 0.4:
+            # one born after the book was issued was born into it: no move-in (the draw comes
+            # first so that other pages of a seed stay as they were)
+            if (
+                person is not rows_truth[0][1]
+                and rng.random() < 0.4
+                and person.date_of_birth <= issue
+            ):
                 prev = residence_text(rng, issue)[0]
                 moved = people.random_date(
                     rng, max(person.date_of_birth, issue - dt.timedelta(days=3000)), issue
