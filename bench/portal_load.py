@@ -45,6 +45,7 @@ from registry.models import (  # noqa: E402
     ReviewFlag,
     SourceFile,
 )
+from sohoa.cli import PORTAL_KEEP_ALIVE_S  # noqa: E402
 
 COMMUNES = [f"{25000 + i:05d}" for i in range(50)]
 PASSWORD = "bench password 123"
@@ -204,6 +205,8 @@ def main() -> None:
             str(args.workers),
             "--log-level",
             "warning",
+            "--timeout-keep-alive",
+            str(PORTAL_KEEP_ALIVE_S),  # as `sohoa serve` runs it
         ],
         cwd=REPO,
         env=env,

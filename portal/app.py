@@ -76,11 +76,12 @@ def create_app(database_url: str | None = None, sweep_every_s: float | None = No
     )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    from portal import routes_auth, routes_review, routes_upload
+    from portal import routes_auth, routes_dashboard, routes_review, routes_upload
 
     app.include_router(routes_auth.router)
     app.include_router(routes_upload.router)
     app.include_router(routes_review.router)
+    app.include_router(routes_dashboard.router)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):

@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
 from portal.audit import audit
-from portal.records import REJECTED, field_rows, find_record
+from portal.records import REJECTED, field_rows, find_record, open_flags
 from registry.errors import LoadInputError
 from registry.loader import text_of
 from registry.models import RecordVersion, ReviewAction, ReviewFlag
@@ -208,6 +208,82 @@ def save_field(
     return checked
 
 
+def record_level(flag: dict[str, Any], field_names: set[str]) -> bool:
+    """A flag on the record as a whole (the audit sample, a batch-level check), not on one of
+    its fields: no field save resolves it, the reviewer's confirmation of the record does."""
+    return flag["reason"] != REJECTED and (flag["field"] or "") not in field_names
+
+
+def confirm_record(
+    engine: Engine,
+    *,
+    doc_type: str,
+    record_id: str,
+    seen_version: int,
+    actor: str,
+    communes: frozenset[str],
+) -> None:
+    """The reviewer has checked the whole record against the scan: its record-level flags
+    (an audit sample, say) are resolved and, with no field left doubtful, it leaves the queue.
+    Refused while a field still has an open flag: each field is accepted or fixed first."""
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        _claim_version(conn, doc_type, record_id, seen_version, actor)
+        record = find_record(conn, doc_type, record_id, communes)
+        if record is None:
+            raise LookupError(record_id)  # rolls the version claim back
+        names = {r["field"] for r in field_rows(conn, record_id)}
+        flags = open_flags(conn, record_id)
+        pending = sorted({f["field"] for f in flags if f["field"] in names})
+        if pending:
+            raise EditRefused(
+                "Còn trường chưa được chấp nhận hoặc sửa: " + ", ".join(pending),
+                "Some fields are still to be accepted or fixed: " + ", ".join(pending),
+            )
+        ids = [f["flag_id"] for f in flags if record_level(f, names)]
+        if ids:
+            conn.execute(
+                update(_flags)
+                .where(_flags.c.flag_id.in_(ids))
+                .values(resolved=True, resolved_by=actor, resolved_at=now)
+            )
+        reasons = ", ".join(sorted({f["reason"] for f in flags if f["flag_id"] in ids}))
+        _record_action(conn, "confirm_record", actor, doc_type, record, now, reasons or None)
+        _settle_status(conn, doc_type, record_id)
+
+
+def _record_action(
+    conn: Connection,
+    action: str,
+    actor: str,
+    doc_type: str,
+    record: dict[str, Any],
+    at: datetime,
+    why: str | None,
+) -> None:
+    """A decision on the whole record: its ``review_actions`` row and its audit row."""
+    conn.execute(
+        insert(_actions).values(
+            at=at,
+            actor=actor,
+            action=action,
+            record_id=record["record_id"],
+            doc_type=doc_type,
+            why=why,
+        )
+    )
+    audit(
+        conn,
+        actor,
+        action,
+        doc_type=doc_type,
+        record_id=record["record_id"],
+        batch_id=record["batch_id"],
+        commune_code=record["batch_commune_code"],
+        why=why,
+    )
+
+
 def _settle_status(conn: Connection, doc_type: str, record_id: str) -> None:
     """A record with no open flag left is reviewed: it leaves the queue."""
     from sqlalchemy import exists, select
@@ -258,23 +334,4 @@ def reject_page(
                 created_at=now,
             )
         )
-        conn.execute(
-            insert(_actions).values(
-                at=now,
-                actor=actor,
-                action="reject_page",
-                record_id=record_id,
-                doc_type=doc_type,
-                why=why,
-            )
-        )
-        audit(
-            conn,
-            actor,
-            "reject_page",
-            doc_type=doc_type,
-            record_id=record_id,
-            batch_id=record["batch_id"],
-            commune_code=record["batch_commune_code"],
-            why=why,
-        )
+        _record_action(conn, "reject_page", actor, doc_type, record, now, why)

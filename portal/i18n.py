@@ -47,8 +47,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "save": ("Lưu", "Save"),
     "reject_page": ("Trả lại trang (phím X)", "Reject page (key X)"),
     "keys": (
-        "Tab: trường nghi ngờ kế tiếp · Enter: chấp nhận/lưu · X: trả lại trang",
-        "Tab: next doubtful field · Enter: accept/save · X: reject the page",
+        "Tab: trường nghi ngờ kế tiếp · Enter: chấp nhận/lưu · C: xác nhận cả hồ sơ · "
+        "X: trả lại trang",
+        "Tab: next doubtful field · Enter: accept/save · C: confirm the whole record · "
+        "X: reject the page",
+    ),
+    "confirm_record": (
+        "Đã đối chiếu cả hồ sơ với ảnh quét: xác nhận (phím C)",
+        "Whole record checked against the scan: confirm (key C)",
     ),
     "saved": ("Đã lưu.", "Saved."),
     "confirm": ("Vẫn lưu", "Save anyway"),
@@ -68,6 +74,32 @@ TEXT: dict[str, tuple[str, str]] = {
     "forbidden": ("Bạn không có quyền xem trang này.", "You may not see this page."),
     "not_found": ("Không tìm thấy.", "Not found."),
     "refresh": ("Trang tự làm mới khi lô đang xử lý.", "This page refreshes while the batch runs."),
+    # the data team's dashboard
+    "dashboard": ("Bảng theo dõi", "Dashboard"),
+    "dashboard_title": ("Bảng theo dõi chất lượng và tiến độ", "Quality and throughput"),
+    "weeks": ("Số tuần", "Weeks"),
+    "week": ("Tuần", "Week"),
+    "all_communes": ("Tất cả xã/phường", "All communes"),
+    "pages_processed": ("Trang đã xử lý", "Pages processed"),
+    "records_loaded": ("Hồ sơ đã nạp", "Records loaded"),
+    "straight_through": ("Tỷ lệ tự động hoàn toàn", "Straight-through rate"),
+    "backlog": ("Hồ sơ còn chờ duyệt", "Review backlog"),
+    "backlog_oldest_days": ("Chờ lâu nhất (ngày)", "Oldest waiting (days)"),
+    "audited_reviewed": ("Mẫu kiểm tra đã duyệt", "Audit sample reviewed"),
+    "residual_error": ("Tỷ lệ lỗi còn sót (mẫu kiểm tra)", "Residual error rate (audit sample)"),
+    "pages_per_day": ("Trang mỗi ngày", "Pages per day"),
+    "backlog_by_week": (
+        "Hồ sơ chờ duyệt được tính theo tuần nạp.",
+        "The backlog is counted by the week its records were loaded.",
+    ),
+    "data_docs": (
+        "Báo cáo kiểm tra dữ liệu (Great Expectations)",
+        "Data Docs (Great Expectations)",
+    ),
+    "data_docs_missing": (
+        "Chưa có báo cáo kiểm tra dữ liệu: chưa lô nào được kiểm tra.",
+        "No Data Docs yet: no batch has been validated.",
+    ),
 }
 
 DOC_TYPES: dict[str, tuple[str, str]] = {

@@ -16,7 +16,14 @@ from portal.accounts import Account
 from portal.app import templates
 from portal.audit import audit
 from portal.deps import DataAdmin, Reviewer
-from portal.edits import EditConflict, EditRefused, reject_page, save_field
+from portal.edits import (
+    EditConflict,
+    EditRefused,
+    confirm_record,
+    record_level,
+    reject_page,
+    save_field,
+)
 from portal.records import field_rows, find_record, open_flags, queue, version_of
 from portal.scans import cleaned_page, crop_png, page_png
 from registry.models import (
@@ -107,9 +114,10 @@ def record_page(
             batch_id=record["batch_id"],
             commune_code=record["batch_commune_code"],
         )
+    names = {f["field"] for f in fields}
     by_field: dict[str, list[dict]] = {}
     for f in flags:
-        by_field.setdefault(f["field"] or "", []).append(f)
+        by_field.setdefault("" if record_level(f, names) else f["field"] or "", []).append(f)
     threshold = get_settings().review_confidence_threshold
     for f in fields:
         f["flags"] = by_field.get(f["field"], [])
@@ -157,20 +165,8 @@ async def save(request: Request, doc_type: str, record_id: str, me: Reviewer):
         )
     except LookupError as e:
         raise HTTPException(404) from e
-    except EditConflict as e:
-        return templates.TemplateResponse(
-            request,
-            "error.html",
-            {"message": e.for_people(), "key": None, "back": f"/review/{doc_type}/{record_id}"},
-            status_code=409,
-        )
-    except EditRefused as e:
-        return templates.TemplateResponse(
-            request,
-            "error.html",
-            {"message": e.for_people(), "key": None, "back": f"/review/{doc_type}/{record_id}"},
-            status_code=422,
-        )
+    except (EditConflict, EditRefused) as e:
+        return _refusal(request, e, doc_type, record_id)
     if checked.problems:
         return templates.TemplateResponse(
             request,
@@ -191,6 +187,37 @@ async def save(request: Request, doc_type: str, record_id: str, me: Reviewer):
     )
 
 
+def _refusal(request: Request, e: EditConflict | EditRefused, doc_type: str, record_id: str):
+    """Another reviewer was first (409) or the decision is refused (422): said, nothing kept."""
+    return templates.TemplateResponse(
+        request,
+        "error.html",
+        {"message": e.for_people(), "key": None, "back": f"/review/{doc_type}/{record_id}"},
+        status_code=409 if isinstance(e, EditConflict) else 422,
+    )
+
+
+@router.post("/review/{doc_type}/{record_id}/confirm")
+async def confirm(request: Request, doc_type: str, record_id: str, me: Reviewer):
+    form = await request.form()
+    security.check_csrf(request, form.get("csrf_token"))
+    try:
+        await asyncio.to_thread(
+            confirm_record,
+            request.app.state.engine,
+            doc_type=doc_type,
+            record_id=record_id,
+            seen_version=int(str(form.get("version") or "0")),
+            actor=me.username,
+            communes=me.communes,
+        )
+    except LookupError as e:
+        raise HTTPException(404) from e
+    except (EditConflict, EditRefused) as e:
+        return _refusal(request, e, doc_type, record_id)
+    return RedirectResponse(f"/review/next?skip={record_id}", status_code=303)
+
+
 @router.post("/review/{doc_type}/{record_id}/reject")
 async def reject(request: Request, doc_type: str, record_id: str, me: Reviewer):
     form = await request.form()
@@ -208,13 +235,7 @@ async def reject(request: Request, doc_type: str, record_id: str, me: Reviewer):
     except LookupError as e:
         raise HTTPException(404) from e
     except (EditConflict, EditRefused) as e:
-        status = 409 if isinstance(e, EditConflict) else 422
-        return templates.TemplateResponse(
-            request,
-            "error.html",
-            {"message": e.for_people(), "key": None, "back": f"/review/{doc_type}/{record_id}"},
-            status_code=status,
-        )
+        return _refusal(request, e, doc_type, record_id)
     return RedirectResponse("/review", status_code=303)
 
 

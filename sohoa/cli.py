@@ -218,6 +218,12 @@ user_app = typer.Typer(no_args_is_help=True, help="Tài khoản cổng / portal 
 app.add_typer(user_app, name="user")
 
 
+# Idle keep-alive connections are kept longer than a reverse proxy or browser keeps them, so it
+# is always the client that closes: a server closing first races the client's next request on
+# that connection ("server disconnected without sending a response").
+PORTAL_KEEP_ALIVE_S = 75
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
@@ -232,7 +238,14 @@ def serve(
 
     upgrade(get_settings().database_url)  # once, before the workers start
     os.environ["SOHOA_PORTAL_SWEEP_S"] = str(sweep_every)
-    uvicorn.run("portal.main:app", host=host, port=port, workers=workers, proxy_headers=True)
+    uvicorn.run(
+        "portal.main:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        timeout_keep_alive=PORTAL_KEEP_ALIVE_S,
+    )
 
 
 @app.command()

@@ -11,6 +11,14 @@ document.addEventListener("keydown", (e) => {
     e.preventDefault();
   }
 });
+// C outside a field confirms a record checked as a whole (an audit sample): its fields first.
+document.addEventListener("keydown", (e) => {
+  const form = document.getElementById("confirm-form");
+  if (e.key.toLowerCase() === "c" && !(e.target instanceof HTMLInputElement) && form) {
+    form.submit();
+    e.preventDefault();
+  }
+});
 document.querySelectorAll(".crop").forEach((img) => img.addEventListener("click", () => img.classList.toggle("zoomed")));
 const first = document.querySelector("input[data-doubtful]");
 if (first) first.focus();

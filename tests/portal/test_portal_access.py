@@ -26,10 +26,13 @@ def _routes(p):
         (GET, f"/review/{rec}", "reviewer", NAME_A),
         (POST, f"/review/{rec}/field", "reviewer", NAME_A),
         (POST, f"/review/{rec}/reject", "reviewer", NAME_A),
+        (POST, f"/review/{rec}/confirm", "reviewer", NAME_A),
         (GET, f"/review/{rec}/crop/child_full_name.png", "reviewer", None),
         (GET, f"/review/{rec}/page.png", "reviewer", None),
         (GET, f"/records/{rec}/history", "reviewer", NAME_A),
         (GET, "/audit/export.csv", "data_admin", NAME_A),
+        (GET, "/dashboard", "data_admin", None),
+        (GET, "/data-docs/index.html", "data_admin", None),
         (GET, "/reconciliation", "reviewer", "TRẦN VĂN BA"),
         (GET, "/reconciliation/R1/E00000001", "reviewer", "TRẦN VĂN BA"),
         (POST, "/reconciliation/R1/E00000001", "reviewer", "TRẦN VĂN BA"),
@@ -178,6 +181,7 @@ def test_posts_without_csrf_token_are_refused(portal):
     for path, data in [
         (f"{rec}/field", {"field": "child_full_name", "value": "LÊ VĂN AN", "version": "0"}),
         (f"{rec}/reject", {"why": "blurred", "version": "0"}),
+        (f"{rec}/confirm", {"version": "0"}),
         ("/logout", {}),
     ]:
         r = client.post(path, data=data)

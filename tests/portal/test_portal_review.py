@@ -4,10 +4,10 @@ working from the same version is told and nothing is overwritten."""
 from __future__ import annotations
 
 import pytest
-from conftest import csrf_of
-from sqlalchemy import select
+from conftest import NAME_A, csrf_of
+from sqlalchemy import insert, select
 
-from registry.models import AuditEvent, BirthRegistration, FieldValue, ReviewAction
+from registry.models import AuditEvent, BirthRegistration, FieldValue, ReviewAction, ReviewFlag
 
 NEW_NAME = "NGUYỄN THỊ HỒNG NHUNG"
 
@@ -145,3 +145,66 @@ def test_reconciliation_decision_needs_a_reason_and_is_audited(portal):
     ]
     assert audits[0]["record_id"] == "E1" and audits[0]["why"] == "hai ngày sinh"
     assert portal.client("reviewer_b").get(path).status_code == 404
+
+
+def _audit_sample(portal) -> None:
+    """Commune A's record was also drawn for the audit sample (a flag on the whole record)."""
+    with portal.engine.begin() as conn:
+        conn.execute(
+            insert(ReviewFlag.__table__).values(
+                record_id=portal.record_a,
+                doc_type="birth_registration",
+                field="record",
+                reason="audit_sample",
+                message_vi="Mẫu kiểm tra ngẫu nhiên",
+                message_en="Random audit sample",
+                raised_by="machine",
+                resolved=False,
+            )
+        )
+
+
+def test_an_audited_record_leaves_the_queue_once_confirmed_as_a_whole(portal):
+    _audit_sample(portal)
+    rec = f"/review/birth_registration/{portal.record_a}"
+    client = portal.client("reviewer_a")
+    page = client.get(rec).text
+    assert "audit_sample" in page and 'id="confirm-form"' in page
+    # the flagged name is still open: the record cannot be confirmed yet
+    r = _post(client, f"{rec}/confirm", version="0")
+    assert r.status_code == 422 and "child_full_name" in r.text
+    # accept the name as read (unchanged value), then confirm the record
+    r = _post(client, f"{rec}/field", field="child_full_name", value=NAME_A, version="0")
+    assert r.status_code == 303, r.text
+    with portal.engine.connect() as conn:
+        status = conn.execute(
+            select(BirthRegistration.status).where(BirthRegistration.record_id == portal.record_a)
+        ).scalar_one()
+    assert status == "needs_review"  # the audit flag keeps it in the queue until confirmed
+    stale = portal.client("reviewer_a2")
+    r = _post(client, f"{rec}/confirm", version="1")
+    assert r.status_code == 303 and r.headers["location"].startswith("/review/next")
+    r = _post(stale, f"{rec}/confirm", version="1")  # read before the first confirmation
+    assert r.status_code == 409
+    with portal.engine.connect() as conn:
+        status = conn.execute(
+            select(BirthRegistration.status).where(BirthRegistration.record_id == portal.record_a)
+        ).scalar_one()
+        open_flags = conn.execute(
+            select(ReviewFlag.reason).where(
+                ReviewFlag.record_id == portal.record_a, ReviewFlag.resolved.is_(False)
+            )
+        ).all()
+        actions = conn.execute(
+            select(ReviewAction.action, ReviewAction.why).where(
+                ReviewAction.record_id == portal.record_a
+            )
+        ).all()
+        audits = conn.execute(
+            select(AuditEvent.action).where(AuditEvent.record_id == portal.record_a)
+        ).scalars()
+        audited = set(audits)
+    assert status == "auto_accepted" and open_flags == []
+    assert ("confirm_record", "audit_sample") in actions
+    assert "confirm_record" in audited
+    assert portal.record_a not in client.get("/review").text

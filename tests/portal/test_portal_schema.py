@@ -4,12 +4,12 @@ and the audit trail is append-only."""
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from conftest import throwaway_postgres
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
 from registry.db import current_revision, downgrade, get_engine, upgrade
@@ -36,22 +36,8 @@ def url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'schema.db'}"
         return
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        admin.connect().close()
-    except DBAPIError as e:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL not reachable at {PG}: {e}", pytrace=False)
-        pytest.skip(f"PostgreSQL not reachable at {PG}")
-    name = f"sohoa_portal_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres("sohoa_portal") as url:
+        yield url
 
 
 def test_models_agree_down_and_up_append_only(url):
