@@ -160,6 +160,12 @@ def test_upload_review_fix_and_conflict_in_chromium(live, tmp_path):
             r2.wait_for_load_state()
             expect(r2.locator("p.error")).to_contain_text("Another reviewer")
             _shot(r2, "06_conflict")
+
+            admin = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+            _login(admin, base, "admin_a")
+            admin.goto(f"{base}/dashboard")
+            expect(admin.locator("svg").first).to_be_visible()  # the charts, drawn server-side
+            _shot(admin, "07_dashboard")
         finally:
             browser.close()
 
