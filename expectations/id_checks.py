@@ -8,7 +8,7 @@ import great_expectations.expectations as gxe
 import pandas as pd
 
 from transforms.dates import year_of
-from transforms.ids import personal_id_birth_year, personal_id_century_sex
+from transforms.ids import personal_id_facts
 
 
 def add_id_columns(
@@ -22,12 +22,12 @@ def add_id_columns(
     """Adds ``{prefix}id_sex``, ``{prefix}sex_known``, ``{prefix}id_birth_year`` and
     ``{prefix}birth_year`` to ``out`` (an unknown sex, 0, is not compared)."""
     pid = personal_id.astype(object)
-    _century, id_sex = personal_id_century_sex(pid)
+    id_sex, id_birth_year = personal_id_facts(pid)
     out[f"{prefix}id_sex"] = id_sex
     out[f"{prefix}sex_known"] = (
         pd.to_numeric(sex, errors="coerce").astype("Int64").where(lambda s: s.isin([1, 2]))
     )
-    out[f"{prefix}id_birth_year"] = personal_id_birth_year(pid)
+    out[f"{prefix}id_birth_year"] = id_birth_year
     out[f"{prefix}birth_year"] = year_of(date_of_birth.astype(object))
 
 

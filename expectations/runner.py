@@ -30,7 +30,9 @@ import pandas as pd
 
 from expectations import birth, death, household, land, marriage
 from sohoa.settings import Settings, get_settings
+from transforms import flat_rows, row_values
 from transforms.flags import REASONS, FlagCollector
+from transforms.gc_pause import gc_paused
 
 log = logging.getLogger(__name__)
 
@@ -146,6 +148,7 @@ def _file_context(doc_type: str, settings: Settings, today: dt.date, docs_dir: P
     return context, _validation_definition(context, doc_type, suite)
 
 
+@gc_paused()
 def validate(
     df: pd.DataFrame,
     doc_type: str,
@@ -284,14 +287,20 @@ def _hold_reason(outcomes: list[ExpectationOutcome], share: float, doc_type: str
 
 def explode_rows(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Nested national rows of ``df[table]`` as a frame with ``_parent`` and ``_row``."""
-    lists = [rows if isinstance(rows, list) else [] for rows in df[table].tolist()]
-    flat = [row for rows in lists for row in rows]
+    flat, parents, positions = flat_rows(df[table])
     if not flat:
         return pd.DataFrame()
-    keys = list(dict.fromkeys(k for row in flat for k in row))
-    columns = {k: [row.get(k) for row in flat] for k in keys}
-    columns["_parent"] = [p for p, rows in enumerate(lists) for _ in rows]
-    columns["_row"] = [i for rows in lists for i in range(len(rows))]
+    first = flat[0].keys()
+    try:  # normalise gives every row the same keys; else the columns are their union
+        same = all(map(first.__eq__, map(dict.keys, flat)))
+    except TypeError:  # a row that is not a dict
+        same = False
+    keys = tuple(first) if same else tuple(dict.fromkeys(k for row in flat for k in row))
+    values = row_values(flat, keys)
+    # lists, not arrays: the frame infers each column's dtype from the Python values
+    columns = dict(zip(keys, map(list, zip(*values, strict=True)), strict=True))
+    columns["_parent"] = parents.tolist()
+    columns["_row"] = positions.tolist()
     return pd.DataFrame(columns)
 
 

@@ -9,7 +9,9 @@ field (None where unread or refused), ``raw__f`` for every raw field, ``conf__<n
 
 from __future__ import annotations
 
+import itertools
 import logging
+import operator
 from collections.abc import Callable
 
 import numpy as np
@@ -26,6 +28,7 @@ from sohoa.national_format import (
 )
 from transforms import birth, death, household, land, marriage
 from transforms.flags import FlagCollector
+from transforms.gc_pause import gc_paused
 from transforms.text import map_unique
 
 log = logging.getLogger(__name__)
@@ -69,6 +72,7 @@ def _as_text(col: pd.Series) -> pd.Series:
     return map_unique(col.astype(object), lambda v: v if str(v).strip() else None)
 
 
+@gc_paused()
 def normalise(raw: pd.DataFrame, doc_type: str) -> pd.DataFrame:
     """Raw OCR text of one record type → national-format DataFrame (same index as ``raw``)."""
     if doc_type not in _MAPPERS:
@@ -126,7 +130,7 @@ def _plain_cell(value: object) -> object:
     return value
 
 
-def _flat_rows(cells: pd.Series) -> tuple[list[dict], np.ndarray, np.ndarray]:
+def flat_rows(cells: pd.Series) -> tuple[list[dict], np.ndarray, np.ndarray]:
     """(row dicts of every list cell in order, position of each row's record, row position)."""
     lists = [rows if isinstance(rows, list) else [] for rows in cells.tolist()]
     counts = np.fromiter((len(rows) for rows in lists), dtype=np.int64, count=len(lists))
@@ -134,6 +138,25 @@ def _flat_rows(cells: pd.Series) -> tuple[list[dict], np.ndarray, np.ndarray]:
     parents = np.repeat(np.arange(len(lists)), counts)
     starts = np.repeat(np.cumsum(counts) - counts, counts)
     return flat, parents, np.arange(len(flat)) - starts
+
+
+def row_values(rows: list[dict], keys: tuple[str, ...]) -> list[tuple]:
+    """Each row's values of ``keys`` as a tuple, None where a row lacks a key."""
+    if len(keys) > 1:
+        try:  # the usual case, every row holds every key: one C call per row
+            return list(map(operator.itemgetter(*keys), rows))
+        except (KeyError, TypeError):
+            pass
+    return [tuple(map(row.get, keys)) for row in rows]
+
+
+def _floats(values: list[tuple], width: int) -> np.ndarray:
+    """Equal-length tuples of numbers as a 2-D float array (None → nan)."""
+    try:  # plain numbers (the usual case): no per-tuple shape discovery
+        flat = itertools.chain.from_iterable(values)
+        return np.fromiter(flat, dtype=float, count=len(values) * width).reshape(-1, width)
+    except (TypeError, ValueError):
+        return np.array(values, dtype=float)
 
 
 def explode_table(raw: pd.DataFrame, table: str, fields: tuple[str, ...]) -> pd.DataFrame:
@@ -144,13 +167,14 @@ def explode_table(raw: pd.DataFrame, table: str, fields: tuple[str, ...]) -> pd.
     ``conf__<table>`` list of dicts when present).
     """
     cells = raw[table] if table in raw.columns else pd.Series([None] * len(raw), dtype=object)
-    flat, parents, positions = _flat_rows(cells)
+    flat, parents, positions = flat_rows(cells)
     n = len(flat)
     # one pass over each row dict (their memory is scattered), then columns by slicing
     texts = np.empty((n, len(fields)), dtype=object)
     confs = np.zeros((n, len(fields)), dtype=float)
     if n:
-        texts[:] = [tuple(map(row.get, fields)) for row in flat]
+        texts[:] = row_values(flat, fields)
+        texts[_blank(texts.ravel()).reshape(texts.shape)] = None
         if f"conf__{table}" in raw.columns:
             # a record's confidences line up with its rows; a missing or short list gives 0.0
             conf_cells = raw[f"conf__{table}"].tolist()
@@ -158,13 +182,11 @@ def explode_table(raw: pd.DataFrame, table: str, fields: tuple[str, ...]) -> pd.
                 (c[i] or {}) if isinstance(c := conf_cells[p], list) and i < len(c) else {}
                 for p, i in zip(parents.tolist(), positions.tolist(), strict=True)
             ]
-            read = np.array([tuple(map(c.get, fields)) for c in conf_flat], dtype=float)
+            read = _floats(row_values(conf_flat, fields), len(fields))
             confs = np.nan_to_num(read, nan=0.0)
     frame: dict[str, object] = {"_parent": parents.astype(int), "_row": positions.astype(int)}
     for j, f in enumerate(fields):
-        col = texts[:, j]
-        col[_blank(col)] = None
-        frame[f] = pd.Series(col, dtype=object)
+        frame[f] = pd.Series(texts[:, j], dtype=object)
     for j, f in enumerate(fields):
         frame[f"conf__{f}"] = confs[:, j]
     columns = ["_parent", "_row", *fields, *(f"conf__{f}" for f in fields)]
@@ -181,10 +203,15 @@ def _blank(cells: np.ndarray) -> np.ndarray:
     return blank[codes]
 
 
+_PLAIN_TYPES = frozenset({str, int, bool})  # cells that ``_plain_cell`` returns as they are
+
+
 def _plain_column(col: pd.Series) -> list:
     """A column as JSON-safe Python values: missing → None, numpy scalars → Python ones."""
     if col.dtype == object:
-        return [v if v is None or type(v) is str else _plain_cell(v) for v in col.tolist()]
+        return [v if v is None or type(v) in _PLAIN_TYPES else _plain_cell(v) for v in col.tolist()]
+    if col.dtype.kind in "biu":  # integers and booleans (Int64 too): no NaN among the values
+        return col.to_numpy(dtype=object, na_value=None).tolist()
     values = col.astype(object).tolist()  # Python ints/floats/bools; pd.NA or nan when missing
     return [None if v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
 
@@ -228,8 +255,10 @@ def normalise_table(raw: pd.DataFrame, result: pd.DataFrame, doc_type: str, tabl
         for f in row_fields:
             src = sources.get(f)
             base = rows[f"conf__{src}"].to_numpy(float) if src else np.full(len(rows), np.nan)
-            rounded = np.round(base * factors.get(f, 1.0), 4).tolist()
-            confs[f] = [None if c != c else c for c in rounded]
+            rounded = np.round(base * factors.get(f, 1.0), 4)
+            cells = rounded.astype(object)  # Python floats
+            cells[np.isnan(rounded)] = None
+            confs[f] = cells.tolist()
         parents = rows["_parent"].to_numpy()
         nested = _group(_rows_of(values, row_fields), parents, n)
         nested_raw = _group(_rows_of(texts, raw_fields), parents, n)
@@ -246,4 +275,11 @@ def normalise_table(raw: pd.DataFrame, result: pd.DataFrame, doc_type: str, tabl
     result[f"conf__{table}"] = pd.Series(nested_conf, index=result.index, dtype=object)
 
 
-__all__ = ["FlagCollector", "explode_table", "normalise", "normalise_table"]
+__all__ = [
+    "FlagCollector",
+    "explode_table",
+    "flat_rows",
+    "normalise",
+    "normalise_table",
+    "row_values",
+]

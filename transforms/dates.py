@@ -17,7 +17,13 @@ from datetime import date
 
 import pandas as pd
 
-from transforms.text import map_unique_parts, repair_slashes, repair_unicode
+from transforms.text import (
+    all_text,
+    map_unique_parts,
+    numbers_of,
+    repair_slashes,
+    repair_unicode,
+)
 
 MIN_YEAR = 1800
 
@@ -89,4 +95,8 @@ def parse_dates(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def year_of(iso: pd.Series) -> pd.Series:
     """The year of an ISO (possibly partial) date as nullable Int64."""
+    if all_text(iso):  # the usual case: slice in one pass, parse each distinct year once
+        years = pd.Series([v[:4] if isinstance(v, str) else None for v in iso.tolist()],
+                          index=iso.index, dtype=object)  # fmt: skip
+        return numbers_of(years).astype("Int64")
     return pd.to_numeric(iso.str[:4], errors="coerce").astype("Int64")
