@@ -1,22 +1,28 @@
 """Bulk upserts inside the batch's transaction: executemany on SQLite, COPY → merge on PostgreSQL.
 
-``upsert(conn, table, columns, rows, conflict)`` writes ``rows`` (tuples in ``columns`` order)
-with the ``INSERT … ON CONFLICT`` that ``conflict`` makes of the dialect's insert statement:
+``upsert(conn, table, values, conflict)`` writes rows given column by column (``values``:
+column name → values) with the ``INSERT … ON CONFLICT`` that ``conflict`` makes of the
+dialect's insert statement:
 
 - SQLite: the sqlite3 module's ``executemany`` on the compiled statement, in large chunks (the
   database is in-process; the cost is per statement, not per row);
 - PostgreSQL: ``COPY`` into a temporary staging table shaped like the target (dropped at
-  commit), then one ``INSERT … SELECT … ON CONFLICT`` merge. psycopg's ``write_row`` formats the
-  rows in C; JSON columns are handed over as text already serialised.
+  commit), then one ``INSERT … SELECT … ON CONFLICT`` merge. The COPY is binary with the
+  columns' types given (``set_types``): psycopg formats the rows in C and the server parses no
+  text for numbers and timestamps. JSON columns hold Python values; ``orjson`` serialises them
+  (keys sorted) on both engines, a column at a time.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
+import psycopg
+from psycopg.postgres import types as pg_types
+from psycopg.types.string import BytesBinaryDumper
 from sqlalchemy import (
     JSON,
     Table,
@@ -52,6 +58,8 @@ def dialect_insert(conn: Connection, table: Table) -> Any:
     raise NotImplementedError(f"no upsert for {name}")
 
 
+_JSONB_OID = pg_types["jsonb"].oid
+_BYTEA_OID = pg_types["bytea"].oid
 _JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
 
@@ -62,106 +70,111 @@ def json_text(value: Any) -> str | None:
     return orjson.dumps(value, option=_JSON_OPTIONS).decode()
 
 
-def json_texts(values: Sequence[Any]) -> list[str | None]:
+def json_texts(values: Iterable[Any]) -> list[str | None]:
     """``json_text`` of each value (a column at a time: no per-value function call)."""
     dumps, options = orjson.dumps, _JSON_OPTIONS
     return [None if v is None else dumps(v, option=options).decode() for v in values]
 
 
+def _jsonb_binary(values: Iterable[Any]) -> Iterator[bytes | None]:
+    """Each value in jsonb's binary form: a version byte (1), then the JSON text (UTF-8)."""
+    dumps, options = orjson.dumps, _JSON_OPTIONS
+    return (None if v is None else b"\x01" + dumps(v, option=options) for v in values)
+
+
 def upsert(
     conn: Connection,
     table: Table,
-    columns: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
+    values: Mapping[str, Sequence[Any]],
     conflict: Conflict,
     *,
-    json_serialised: bool = False,
     changed_only: tuple[Sequence[str], Sequence[str]] | None = None,
     direct_when_new: str | None = None,
 ) -> None:
-    """Insert ``rows`` into ``table``, resolving key clashes as ``conflict`` says.
+    """Insert rows into ``table``, resolving key clashes as ``conflict`` says.
 
-    ``json_serialised``: JSON columns already hold ``json_text``. ``changed_only`` = (key
-    columns, compared columns): on PostgreSQL, staged rows equal to the stored row on the
-    compared columns are left out of the merge, so that an identical re-load neither writes nor
-    locks them (``ON CONFLICT … WHERE`` would still lock every row it looks at).
-    ``direct_when_new`` (a key column): on PostgreSQL, when no stored row has any of the rows'
-    values in that column, the rows are copied straight into the table (a first load).
+    ``values``: column name → that column's values, one per row (all of one length). Given
+    column by column, conversions run a column at a time and rows are made only as they are
+    sent (no list of tuples for the garbage collector to walk). JSON columns hold Python values,
+    serialised here with ``orjson``. ``changed_only`` = (key columns, compared columns): on
+    PostgreSQL, staged rows equal to the stored row on the compared columns are left out of the
+    merge, so that an identical re-load neither writes nor locks them (``ON CONFLICT … WHERE``
+    would still lock every row it looks at). ``direct_when_new`` (a key column): on PostgreSQL,
+    when no stored row has any of the rows' values in that column, the rows are copied straight
+    into the table (a first load).
     """
-    if not rows:
+    columns = list(values)
+    count = len(values[columns[0]]) if columns else 0
+    if not count:
         return
-    json_at = [n for n, c in enumerate(columns) if isinstance(table.c[c].type, JSON)]
-    if json_at and not json_serialised:
-        rows = [tuple(json_text(v) if n in json_at else v for n, v in enumerate(r)) for r in rows]
+    if any(len(v) != count for v in values.values()):
+        raise ValueError(f"upsert into {table.name}: columns of different lengths")
     if conn.dialect.name == "postgresql":
-        _copy_merge(conn, table, columns, rows, conflict, changed_only, direct_when_new)
+        _copy_merge(conn, table, values, conflict, changed_only, direct_when_new)
     else:
-        _executemany_sqlite(conn, table, columns, rows, conflict)
-    log.debug("upserted %d rows into %s", len(rows), table.name)
+        _executemany_sqlite(conn, table, values, conflict, count)
+    log.debug("upserted %d rows into %s", count, table.name)
 
 
 def _executemany_sqlite(
     conn: Connection,
     table: Table,
-    columns: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
+    values: Mapping[str, Sequence[Any]],
     conflict: Conflict,
+    count: int,
 ) -> None:
     # Compiled once; the sqlite3 module then binds plain tuples (no per-row SQLAlchemy work).
     compiled = conflict(sqlite.insert(table)).compile(
-        dialect=conn.dialect, column_keys=list(columns)
+        dialect=conn.dialect, column_keys=list(values)
     )
     sql = compiled.string
     order = compiled.positiontup or []
-    index = {c: n for n, c in enumerate(columns)}
-    missing = [p for p in order if p not in index]
+    missing = [p for p in order if p not in values]
     if missing:  # a literal inside the conflict clause would need a bind of its own
         raise ValueError(f"upsert into {table.name}: unexpected parameters {missing}")
-    # Values as SQLAlchemy would bind them (DateTime as naive UTC text, Boolean as 0/1).
-    process = {
-        n: p
-        for n, c in enumerate(columns)
-        if not isinstance(table.c[c].type, JSON)
-        and (p := _processor(table.c[c].type, conn.dialect)) is not None
-    }
-    if order != list(columns) or process:
-        # column-wise: transposing with zip is C work, per-value calls only where needed
-        values = list(zip(*rows, strict=True))
-        for i, p in process.items():
-            values[i] = _processed(values[i], p)
-        rows = list(zip(*(values[index[p]] for p in order), strict=True))
-    for start in range(0, len(rows), SQLITE_CHUNK):
-        conn.exec_driver_sql(sql, list(rows[start : start + SQLITE_CHUNK]))
+    # Values as SQLAlchemy would bind them (DateTime as naive UTC text, Boolean as 0/1), JSON
+    # as ``json_text``: a column at a time, per-value calls only where needed.
+    columns = []
+    for c in order:
+        type_ = table.c[c].type
+        if isinstance(type_, JSON):
+            columns.append(json_texts(values[c]))
+        elif (process := _processor(type_, conn.dialect)) is not None:
+            columns.append(_processed(values[c], process))
+        else:
+            columns.append(values[c])
+    for start in range(0, count, SQLITE_CHUNK):
+        chunk = [c[start : start + SQLITE_CHUNK] for c in columns]
+        conn.exec_driver_sql(sql, list(zip(*chunk, strict=True)))
 
 
 def _copy_merge(
     conn: Connection,
     table: Table,
-    columns: Sequence[str],
-    rows: Sequence[tuple[Any, ...]],
+    values: Mapping[str, Sequence[Any]],
     conflict: Conflict,
     changed_only: tuple[Sequence[str], Sequence[str]] | None = None,
     direct_when_new: str | None = None,
 ) -> None:
+    columns = list(values)
+    q = conn.dialect.identifier_preparer.quote
     if direct_when_new is not None:
-        at = list(columns).index(direct_when_new)
-        keys = list({r[at] for r in rows})
         column_ = table.c[direct_when_new]
+        keys = list(set(values[direct_when_new]))
         array = bindparam("keys", keys, type_=postgresql.ARRAY(column_.type))
         stored = conn.execute(select(literal(1)).where(column_ == any_(array)).limit(1)).first()
         if stored is None:
             # Nothing to merge with: straight into the table. A rival load of the same rows in
             # the meantime makes this batch fail on the key (and roll back), not duplicate them.
-            _copy(conn, conn.dialect.identifier_preparer.quote(table.name), columns, rows)
+            _copy(conn, table, q(table.name), values)
             return
-    q = conn.dialect.identifier_preparer.quote
     stage = f"stage_{table.name}"
     conn.exec_driver_sql(
         f"CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE {q(table.name)} INCLUDING DEFAULTS)"
         " ON COMMIT DROP"
     )
     conn.exec_driver_sql(f"TRUNCATE {stage}")
-    _copy(conn, stage, columns, rows)
+    _copy(conn, table, stage, values)
     if changed_only:
         # the comparison is a hash join: statistics and memory for it (this transaction only)
         conn.exec_driver_sql(f"ANALYZE {stage}")
@@ -175,21 +188,68 @@ def _copy_merge(
         source = source.select_from(staged.outerjoin(table, on)).where(
             or_(table.c[key[0]].is_(None), *differs)
         )
-    conn.execute(conflict(postgresql.insert(table).from_select(list(columns), source)))
+    conn.execute(conflict(postgresql.insert(table).from_select(columns, source)))
 
 
-def _copy(
-    conn: Connection, target: str, columns: Sequence[str], rows: Sequence[tuple[Any, ...]]
-) -> None:
+def _copy(conn: Connection, table: Table, target: str, values: Mapping[str, Sequence[Any]]) -> None:
+    """Binary COPY of the columns into ``target`` (``table`` or its staging copy)."""
+    columns = list(values)
     names = ", ".join(conn.dialect.identifier_preparer.quote(c) for c in columns)
-    statement = f"COPY {target} ({names}) FROM STDIN"
+    statement = f"COPY {target} ({names}) FROM STDIN (FORMAT BINARY)"
     raw = conn.connection.driver_connection
     try:
-        with raw.cursor() as cur, cur.copy(statement) as copy:
-            for row in rows:
-                copy.write_row(row)
+        with raw.cursor() as cur:
+            # A binary COPY says no types: psycopg is told the target's, as the server has them.
+            cur.execute(
+                "SELECT attname, atttypid FROM pg_attribute"
+                " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+                (target,),
+            )
+            oids = dict(cur.fetchall())
+            types: list[int] = []
+            data: list[Iterable[Any]] = []
+            for c in columns:
+                _check_range(c, oids[c], values[c])
+                if oids[c] == _JSONB_OID:
+                    # jsonb's binary form made here a column at a time and handed over as bytes
+                    # (psycopg's JSON dumper costs Python calls per value); the server reads it
+                    # as the column's type whatever psycopg's is.
+                    types.append(_BYTEA_OID)
+                    data.append(_jsonb_binary(values[c]))
+                else:
+                    types.append(oids[c])
+                    data.append(values[c])
+            # psycopg's own bytea dumper by oid (DB-API ``Binary`` aware) is Python; bytes need
+            # only the C one
+            cur.adapters.register_dumper(bytes, BytesBinaryDumper)
+            with cur.copy(statement) as copy:
+                copy.set_types(types)
+                for row in zip(*data, strict=True):
+                    copy.write_row(row)
     except raw.Error as e:  # said as SQLAlchemy says every other refusal
         raise DBAPIError.instance(statement, None, e, type(raw).Error) from e
+    except (TypeError, ValueError, OverflowError) as e:  # a value psycopg cannot send as typed
+        refused = psycopg.DataError(f"{target}: {e}")
+        raise DBAPIError.instance(statement, None, refused, type(raw).Error) from e
+
+
+# psycopg's binary integer dumpers wrap silently out of range (text would be refused): checked
+_INT_RANGES = {
+    pg_types[name].oid: (-(2 ** (bits - 1)), 2 ** (bits - 1) - 1)
+    for name, bits in (("int2", 16), ("int4", 32), ("int8", 64))
+}
+
+
+def _check_range(name: str, oid: int, values: Sequence[Any]) -> None:
+    if oid not in _INT_RANGES:
+        return
+    low, high = _INT_RANGES[oid]
+    present = [v for v in values if v is not None]
+    if present and (min(present) < low or max(present) > high):
+        wrong = next(v for v in present if not low <= v <= high)
+        raise psycopg.errors.NumericValueOutOfRange(
+            f"{name}: {wrong} is out of range for {pg_types.get(oid).name}"
+        )
 
 
 def _processor(type_: Any, dialect: Any) -> Callable[[Any], Any] | None:

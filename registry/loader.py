@@ -32,7 +32,6 @@ from __future__ import annotations
 import logging
 import math
 import numbers
-import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -685,11 +684,9 @@ def _upsert_dicts(
 ) -> None:
     """``bulk.upsert`` of dicts that all have the same keys."""
     if rows:
-        columns = list(rows[0])
         first_key = table.primary_key.columns.values()[0].name
-        pick = operator.itemgetter(*columns)
-        values = [pick(r) for r in rows] if len(columns) > 1 else [(pick(r),) for r in rows]
-        upsert(conn, table, columns, values, conflict, direct_when_new=first_key)
+        values = {c: [r[c] for r in rows] for c in rows[0]}
+        upsert(conn, table, values, conflict, direct_when_new=first_key)
 
 
 def _chunks(items: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -1063,7 +1060,8 @@ def _link_parcels(
         )
 
     columns = [*_PARCEL_KEY, "old_commune_code_scheme", "commune_code", "commune_code_scheme"]
-    upsert(conn, _parcels, columns, list(rows.values()), fill_commune)
+    values = dict(zip(columns, zip(*rows.values(), strict=True), strict=True))
+    upsert(conn, _parcels, values, fill_commune)
     stmt = select(_parcels.c.parcel_id, *[_parcels.c[c] for c in _PARCEL_KEY]).where(
         _parcels.c.old_commune_code.in_(sorted({k[0] for k in rows}))
     )

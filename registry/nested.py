@@ -31,7 +31,7 @@ import pandas as pd
 from sqlalchemy import Boolean, Double, Integer, SmallInteger, Table, case, or_, select, update
 from sqlalchemy.engine import Connection
 
-from registry.bulk import json_texts, select_in, upsert
+from registry.bulk import select_in, upsert
 from registry.models import NESTED_TABLES, FieldValue
 
 log = logging.getLogger(__name__)
@@ -131,16 +131,18 @@ def read_nested(records: pd.DataFrame, doc_type: str, problems: list[str]) -> di
                         f"record {rids[owners[j]]!r}: {name}[{positions[j] - 1}] has unknown"
                         f" fields {sorted(extra)}"
                     )
-        frame = pd.DataFrame(items, columns=list(fields), index=range(len(items)))
+        # object columns: the values go back out as Python objects, so Arrow strings (pandas'
+        # default) would only cost a conversion each way
+        frame = pd.DataFrame(items, columns=list(fields), index=range(len(items)), dtype=object)
         if index in fields:
             given = frame[index]
             frame[index] = given.astype(object).where(given.notna(), pd.Series(positions))
         else:
             frame[index] = positions
         at = np.asarray(owners, dtype=np.int64)
-        frame["record_id"] = np.asarray(rids, dtype=object)[at] if len(at) else []
-        frame["source_sha256"] = np.asarray(shas, dtype=object)[at] if len(at) else []
-        frame["page"] = np.asarray(pages, dtype=object)[at] if len(at) else []
+        for label, values in (("record_id", rids), ("source_sha256", shas), ("page", pages)):
+            picked = np.asarray(values, dtype=object)[at] if len(at) else []
+            frame[label] = pd.Series(picked, index=frame.index, dtype=object)
         for label, values in zip(("raw_values", "confidences", "boxes"), side_values, strict=True):
             frame[label] = pd.Series([v or None for v in values], dtype=object)
         frame = frame[
@@ -295,14 +297,10 @@ def write_nested(conn: Connection, rows: NestedRows, run_id: str, now: Any) -> i
     key = ["record_id", rows.index]
     data = [*rows.fields, *(["natural_key"] if "natural_key" in t.c else [])]
     data += ["source_sha256", "page", "raw_values", "confidences", "boxes"]
-    columns = [*key, *data, "run_id", "last_seen_run_id", "created_at", "updated_at"]
     n = len(f)
-    values = [f[c].tolist() for c in (*key, *data)]
-    for at, c in enumerate((*key, *data)):
-        if c in ("raw_values", "confidences", "boxes"):
-            values[at] = json_texts(values[at])
-    values += [[run_id] * n, [run_id] * n, [now] * n, [now] * n]
-    tuples = list(zip(*values, strict=True))
+    values = {c: f[c].tolist() for c in (*key, *data)}
+    values["run_id"] = values["last_seen_run_id"] = [run_id] * n
+    values["created_at"] = values["updated_at"] = [now] * n
 
     def conflict(stmt: Any) -> Any:
         new = stmt.excluded
@@ -320,15 +318,6 @@ def write_nested(conn: Connection, rows: NestedRows, run_id: str, now: Any) -> i
         )
 
     compared = [*data, "last_seen_run_id"]
-    upsert(
-        conn,
-        t,
-        columns,
-        tuples,
-        conflict,
-        json_serialised=True,
-        changed_only=(key, compared),
-        direct_when_new="record_id",
-    )
+    upsert(conn, t, values, conflict, changed_only=(key, compared), direct_when_new="record_id")
     log.debug("wrote %d %s rows", n, rows.name)
     return n
