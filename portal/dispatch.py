@@ -6,7 +6,10 @@ triggers ``scan_batch`` through Airflow's REST API (v2, JWT from ``/auth/token``
 in this process through the DAG's own task functions (``sohoa.pipeline_tasks``). When Airflow
 cannot be reached the row stays ``queued`` with the reason; ``sweep`` (``sohoa sweep``, a cron
 line, or the portal's own timer) tries again. Claiming a row is a compare-and-set on its status,
-so several portal workers and sweeps never run one batch twice.
+so several portal workers and sweeps never run one batch twice. A batch run in-process touches
+its row after every chunk; one left ``running`` with no sign of life for ``STALLED_AFTER`` (the
+portal process died mid-batch) is queued again by the sweep — every stage is idempotent, and
+pages already read are reused.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -27,6 +30,7 @@ log = logging.getLogger(__name__)
 
 _queue = UploadQueueEntry.__table__
 DAG_ID = "scan_batch"
+STALLED_AFTER = timedelta(minutes=30)  # far above one chunk's time: chunks are a few pages
 
 
 @dataclass(frozen=True)
@@ -95,10 +99,10 @@ def run_in_process(engine: Engine, row: Any, database_url: str | None = None) ->
 
     try:
         batch = tasks.start_batch({**_conf(row), "database_url": database_url})
-        chunks = [
-            stages.ocr_chunk(c["files"], c["work_dir"], c["declared_type"])
-            for c in tasks.plan_chunks(batch)
-        ]
+        chunks = []
+        for c in tasks.plan_chunks(batch):
+            chunks.append(stages.ocr_chunk(c["files"], c["work_dir"], c["declared_type"]))
+            _set(engine, row["batch_id"], expect="running")  # alive: not a stalled run
         summary = tasks.report_batch(tasks.load_batch(tasks.prepare_batch(chunks, batch), batch))
     except Exception as e:  # the batch failed; the clerk sees why, the portal lives on
         log.exception("batch %s failed", row["batch_id"])
@@ -170,8 +174,28 @@ def refresh_triggered(engine: Engine) -> None:
             )
 
 
+def requeue_stalled(engine: Engine, now: datetime | None = None) -> int:
+    """Queue again the in-process runs that stopped giving signs of life; returns how many."""
+    cutoff = (now or datetime.now(UTC)) - STALLED_AFTER
+    with engine.begin() as conn:
+        stalled = conn.execute(
+            update(_queue)
+            .where(_queue.c.status == "running", _queue.c.updated_at < cutoff)
+            .values(
+                status="queued",
+                updated_at=datetime.now(UTC),
+                message="Lần xử lý trước bị dừng giữa chừng; lô được xếp hàng lại. / "
+                "The previous run stopped half-way; the batch is queued again.",
+            )
+        ).rowcount
+    if stalled:
+        log.warning("%d stalled in-process batch(es) queued again", stalled)
+    return stalled
+
+
 def sweep(engine: Engine, database_url: str | None = None, limit: int = 20) -> dict[str, int]:
     """Dispatch waiting batches (oldest first) and follow triggered ones; returns counts."""
+    requeue_stalled(engine)
     with engine.connect() as conn:
         waiting = (
             conn.execute(

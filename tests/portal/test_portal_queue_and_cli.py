@@ -3,13 +3,15 @@ up by the sweep and run in-process (the embedded default); crops come from the r
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from conftest import COMMUNE_A, PASSWORD, csrf_of
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from portal.accounts import authenticate
+from portal.dispatch import STALLED_AFTER, requeue_stalled
 from registry.models import FieldValue, SourceFile, UploadQueueEntry
 from sohoa.cli import main
 
@@ -31,6 +33,32 @@ def test_user_add_makes_an_account_that_can_log_in(portal, monkeypatch, capsys):
 def test_sweep_with_nothing_waiting(portal, capsys):
     assert main(["sweep"]) == 0
     assert capsys.readouterr().out.strip() == "{}"
+
+
+def test_a_run_that_stopped_giving_signs_of_life_is_queued_again(portal):
+    queue = UploadQueueEntry.__table__
+    now = datetime.now(UTC)
+    with portal.engine.begin() as conn:
+        for batch_id, status, at in [
+            ("B-STALLED", "running", now - STALLED_AFTER - timedelta(minutes=1)),
+            ("B-BUSY", "running", now - STALLED_AFTER + timedelta(minutes=5)),
+            ("B-OLD-DONE", "done", now - timedelta(days=3)),
+        ]:
+            conn.execute(
+                insert(queue).values(
+                    batch_id=batch_id,
+                    commune_code=COMMUNE_A,
+                    batch_dir="/nonexistent",
+                    uploaded_by="clerk_a",
+                    status=status,
+                    updated_at=at,
+                )
+            )
+    assert requeue_stalled(portal.engine, now) == 1
+    with portal.engine.connect() as conn:
+        rows = {r.batch_id: r for r in conn.execute(select(queue))}
+    assert rows["B-STALLED"].status == "queued" and "xếp hàng lại" in rows["B-STALLED"].message
+    assert rows["B-BUSY"].status == "running" and rows["B-OLD-DONE"].status == "done"
 
 
 @pytest.mark.integration  # real OCR of one page in-process
