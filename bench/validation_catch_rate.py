@@ -15,9 +15,9 @@ position) whose value differs from the truth is one of:
 * ``unread``: the truth has a value and the record has none (null is never a silent error, but
   it is counted so nothing hides).
 
-and is then either caught **at the field** (a flag naming the field, or its confidence below
-``SOHOA_REVIEW_THRESHOLD``), caught **at the record** (the record goes to review for another
-reason), caught **only by the hold** (routing auto-accepted the record, but the batch of
+and is then either caught **at the field** (a flag naming the field or, for a table cell, its
+whole table; or its confidence below ``SOHOA_REVIEW_THRESHOLD``), caught **at the record** (the
+record goes to review for another reason), caught **only by the hold** (routing auto-accepted the record, but the batch of
 that type was held whole) or **missed**. The catch rate counts field and record catches, not
 the hold: a held batch is a blunt instrument, and in a healthy batch the hold does not fire.
 Values not caught at the field are listed (``--show``).
@@ -92,7 +92,8 @@ def _flagged_fields(record: dict[str, Any]) -> dict[str, set[str]]:
 
 
 def _outcome(record, flagged, name, conf, threshold, held) -> str:
-    if name in flagged or (conf is not None and float(conf) < threshold):
+    table = name.split("[", 1)[0]  # a flag on a whole table (``vertices``) doubts each cell
+    if name in flagged or table in flagged or (conf is not None and float(conf) < threshold):
         return "field"
     if record["status"] != "auto_accepted":
         return "record"

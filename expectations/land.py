@@ -1,7 +1,8 @@
 """Great Expectations suites for land-use-right certificates: the page suite and two table suites.
 
 The page suite checks formats (serial ``CN 719597``, QR code, register entry, ISO dates, codes),
-area > 0, the purpose code against the current list (``transforms/data/land_use_purposes.csv``),
+area > 0 and equal (within rounding) to the area of the vertex polygon, the purpose code against
+the current list (``transforms/data/land_use_purposes.csv``),
 the use form, issue date not in the future and a dated term ending after the issue date.
 ``HOLDERS`` and ``VERTICES`` (registered in ``expectations.runner._TABLE_SUITES``) check the
 exploded holder rows (name, birth year, ID) and vertex rows (coordinates in a plausible VN-2000
@@ -20,7 +21,7 @@ import pandas as pd
 from expectations.common import meta as _meta
 from expectations.common import new_suite
 from expectations.text_checks import text_expectations
-from sohoa.national_format import LAND_HOLDER_FIELDS, NATIONAL_FIELDS
+from sohoa.national_format import LAND_HOLDER_FIELDS, NATIONAL_FIELDS, polygon_area
 from sohoa.settings import Settings
 from transforms.land import VN2000_X_RANGE, VN2000_Y_RANGE, current_purpose_codes
 
@@ -50,6 +51,8 @@ REGEX = {
     "land_use_term": r"^(?:permanent|\d{4}(?:-\d{2}(?:-\d{2})?)?)$",
 }
 MAX_AREA_M2 = 100_000_000.0  # 100 km²: anything larger is a misread
+# The printed area is the vertex polygon's, rounded (to 1 m² on small parcels: 50 m² ± 0.5 is 1%).
+VERTEX_AREA_TOLERANCE = 0.02
 
 
 def _earliest_day(iso: pd.Series) -> pd.Series:
@@ -68,7 +71,24 @@ def prepare(df: pd.DataFrame, settings: Settings, today: dt.date | None = None) 
     term = out["land_use_term"].astype(object)
     dated = term.where(term.notna() & term.ne("permanent"), None)
     out["_term_earliest"] = _earliest_day(dated).where(dated.notna(), None)
+    areas = [_vertex_area(v) for v in out["vertices"]]
+    out["_vertex_area_ratio"] = pd.to_numeric(pd.Series(areas, dtype=object)) / out["area_m2"]
+    out["_vertex_area_shown"] = [  # polygon / printed, as the flag's message shows them
+        None if a is None else f"{a:.1f} / {b:.1f} m²"
+        for a, b in zip(areas, out["area_m2"], strict=True)
+    ]
     return out
+
+
+def _vertex_area(vertices: object) -> float | None:
+    """The polygon's area from a vertex table read whole (3+ rows, every coordinate a number)."""
+    if not isinstance(vertices, list) or len(vertices) < 3:
+        return None
+    try:
+        points = [(float(v["x"]), float(v["y"])) for v in vertices]
+    except (KeyError, TypeError, ValueError):
+        return None
+    return polygon_area(points)
 
 
 def build_suite(settings: Settings, today: dt.date | None = None) -> gx.ExpectationSuite:
@@ -104,6 +124,13 @@ def build_suite(settings: Settings, today: dt.date | None = None) -> gx.Expectat
             column_A="_term_earliest", column_B="issue_date", or_equal=False,
             ignore_row_if="either_value_is_missing",
             meta=_meta("land_use_term", "term_before_issue"),
+        )
+    )  # fmt: skip
+    add(
+        gxe.ExpectColumnValuesToBeBetween(
+            column="_vertex_area_ratio", min_value=1 - VERTEX_AREA_TOLERANCE,
+            max_value=1 + VERTEX_AREA_TOLERANCE,
+            meta={**_meta("vertices", "vertex_area_mismatch"), "shown": "_vertex_area_shown"},
         )
     )  # fmt: skip
     for expectation in text_expectations(NATIONAL_FIELDS[DOC_TYPE]):

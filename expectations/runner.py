@@ -220,7 +220,9 @@ def _validate(df, doc_type, prepared, data_docs_dir, settings, today) -> Validat
             mask = np.zeros(n, dtype=bool)
             mask[positions] = True
             failed |= mask
-            collector.add(mask, meta["field"], meta["reason"], prepared[meta["field"]])
+            # ``shown``: the column that says the value (a table's flag shows a figure, not rows)
+            shown = prepared[meta.get("shown", meta["field"])]
+            collector.add(mask, meta["field"], meta["reason"], shown)
 
     for (suite_type, table), table_suite in _TABLE_SUITES.items():
         if suite_type == doc_type and table in df.columns:

@@ -3,7 +3,9 @@ symbols in a place or authority text, and the dates of official acts written in 
 
 OCR that misreads a line seldom produces a value that breaks a format as clear as a date's, but
 it leaves marks no clerk writes: a full stop or a digit inside a name, a name of one word
-(``THỊ``: the rest of the line was lost), a question mark or colon in an address, a
+(``THỊ``: the rest of the line was lost), a word with no vowel, two syllables run together
+(``VĂNTÚ``), a question mark or colon in an address, an address that ran into the form's date
+line, a
 province that is no province (``tỉnh Lãm Đồng``: a tone misread), a
 registration dated by its year alone (an act is always dated to the day, so the day and month
 were lost). Each check names the field and a reason, so the value goes to a person.
@@ -20,9 +22,23 @@ from transforms.admin_units import province_names
 
 # Vietnamese capitals (names are upper case after normalisation): A-Z, the precomposed vowels
 # and Đ. A name is two or more words of letters, joined by a space, an apostrophe (K' BRỒNG,
-# B’LAO) or a hyphen.
+# B’LAO) or a hyphen; every word holds a vowel, but for a letter that an apostrophe joins to the
+# next word (the K of K' BRỒNG): ``THẮM ĐC`` is a misread, not a name.
 _LETTER = "A-ZÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯ\u1ea0-\u1ef9"
-NAME = rf"^[{_LETTER}]+(?:(?: |['’] ?|-)[{_LETTER}]+)+$"
+_VOWEL = "AEIOUYÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĨŨƠƯ\u1ea0-\u1ef9"
+_CONSONANT = "BCDĐGHKLMNPQRSTVX"
+_WORD = rf"(?:[{_LETTER}]*[{_VOWEL}][{_LETTER}]*|[{_LETTER}]+(?=['’]))"
+NAME = rf"^{_WORD}(?:(?: |['’] ?|-){_WORD}){{1,}}$"
+# Two syllables run together (VĂNTÚ, NGUYÊNGIA: the space was lost): a vowel, a consonant that
+# can close a Vietnamese syllable, a consonant that can open one, a vowel. One Vietnamese
+# syllable never holds that; minority names as the registers write them seldom do.
+MERGED_SYLLABLES = (
+    rf"[{_VOWEL}](?:NG|NH|CH|N|M|C|T|P)"
+    rf"(?:NGH|NG|NH|GH|GI|KH|PH|QU|TH|TR|CH|[{_CONSONANT}])[{_VOWEL}]"
+)
+# A place text that ran into the next line of the form: the date line of the signature block
+# (``Ngày, tháng``, ``ngày 22 tháng 09``) or the signer's title (TM., KT., CHỦ TỊCH).
+SWALLOWED_LINE = r"(?i:\bngày\b[\s\d,./]*\btháng\b|\b(?:TM|KT)\.\s|\bCH[UỦ] TỊCH\b)"
 # Symbols that no address or authority is written with; OCR leaves them from noise and lines.
 STRAY_SYMBOLS = r"[?“”\"«»:;!|_*^~`ˆ�<>=@#$%&{}\[\]\\]"
 FULL_DATE = r"^\d{4}-\d{2}-\d{2}$"
@@ -51,8 +67,10 @@ def text_expectations(fields: Iterable[str]) -> list[gxe.Expectation]:
     for f in fields:
         if f.endswith("full_name"):
             out.append(_expect(match, f, NAME, "malformed_name"))
+            out.append(_expect(no_match, f, MERGED_SYLLABLES, "merged_words"))
         elif f.endswith("_text"):
             out.append(_expect(no_match, f, STRAY_SYMBOLS, "stray_symbols"))
+            out.append(_expect(no_match, f, SWALLOWED_LINE, "swallowed_line"))
             out.append(_expect(no_match, f, misspelt_province_regex(), "misspelt_province"))
         elif f in ACT_DATES:
             out.append(_expect(match, f, FULL_DATE, "incomplete_date"))

@@ -304,3 +304,14 @@ RECONCILE_NATIONAL_COLUMNS = (
     "address_commune_code",
     "address_text",
 )
+
+
+def polygon_area(points: list[tuple[float, float]]) -> float:
+    """Area (m²) of a parcel from its vertices in order (VN-2000 metres), by the shoelace
+    formula. A certificate's area is computed from these coordinates by the survey, so the two
+    agree up to rounding; a misread coordinate or a lost vertex row shows as a difference."""
+    x0, y0 = points[0]  # relative to one vertex: millions of metres would cancel digits
+    rel = [(x - x0, y - y0) for x, y in points]
+    n = len(rel)
+    twice = sum(rel[i][0] * rel[(i + 1) % n][1] - rel[(i + 1) % n][0] * rel[i][1] for i in range(n))
+    return abs(twice) / 2

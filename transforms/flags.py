@@ -75,6 +75,21 @@ REASONS: dict[str, tuple[str, str]] = {
         "Họ tên có ký tự lạ hoặc chỉ có một chữ; cần kiểm tra",
         "The name holds stray marks or a single word; please check",
     ),
+    "vertex_area_mismatch": (
+        "Diện tích tính từ tọa độ các đỉnh khác diện tích ghi trên giấy: có tọa độ hoặc dòng bị"
+        " đọc sai, hoặc diện tích đọc sai",
+        "The area of the vertex polygon differs from the printed area: a coordinate or a row of"
+        " the table, or the area, was misread",
+    ),
+    "merged_words": (
+        "Họ tên có hai tiếng dính liền (mất khoảng trắng khi đọc?); cần kiểm tra",
+        "Two syllables of the name run together (a space lost in reading?); please check",
+    ),
+    "swallowed_line": (
+        "Giá trị lẫn sang dòng khác của mẫu (dòng ngày tháng, chức danh người ký); cần kiểm tra",
+        "The value runs into another line of the form (the date line, the signer's title); "
+        "please check",
+    ),
     "stray_symbols": (
         "Địa danh có ký hiệu lạ (dấu hỏi, hai chấm, ngoặc kép…); có thể đọc sai",
         "The place text holds stray symbols (?, :, quotes…); it may be misread",

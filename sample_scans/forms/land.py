@@ -14,6 +14,8 @@ import datetime as dt
 import math
 import random
 
+from sohoa.national_format import polygon_area
+
 from .. import admin, people, vntext
 from ..render import fit_widths
 from .common import (
@@ -58,17 +60,16 @@ def _vertices(rng: random.Random, area: float) -> list[dict]:
     cy = rng.uniform(420_000, 610_000)
     r = math.sqrt(area / math.pi) * rng.uniform(1.0, 1.25)
     angles = sorted(rng.uniform(0, 2 * math.pi) for _ in range(n))
-    out = []
-    for k, a in enumerate(angles, start=1):
+    offsets = []
+    for a in angles:
         rr = r * rng.uniform(0.8, 1.2)
-        out.append(
-            {
-                "point": str(k),
-                "x": round(cx + rr * math.cos(a), 2),
-                "y": round(cy + rr * math.sin(a), 2),
-            }
-        )
-    return out
+        offsets.append((rr * math.cos(a), rr * math.sin(a)))
+    # the printed area is the polygon's (a survey computes it from the coordinates)
+    k = math.sqrt(area / polygon_area(offsets))
+    return [
+        {"point": str(i), "x": round(cx + k * dx, 2), "y": round(cy + k * dy, 2)}
+        for i, (dx, dy) in enumerate(offsets, start=1)
+    ]
 
 
 def _fmt_coord(v: float, style: str) -> str:

@@ -96,3 +96,23 @@ def test_eight_digit_serial_and_qr_code_of_newer_blanks():
     newer = GOOD | {"certificate_serial": "AC 06133235", "certificate_code": "681WXS8ALSQ0"}
     report = validate(_frame([newer]), "land_certificate", today=TODAY)
     assert report.df.iloc[0]["flags"] == []
+
+
+def test_the_vertex_polygon_must_have_the_printed_area():
+    # a 20 m × 36.01 m rectangle: 720.2 m², as printed on GOOD
+    square = [(1306900.0, 586900.0), (1306920.0, 586900.0), (1306920.0, 586936.01),
+              (1306900.0, 586936.01)]  # fmt: skip
+    rows = [{"point": str(i), "x": x, "y": y} for i, (x, y) in enumerate(square, start=1)]
+    misread = [dict(r) for r in rows]
+    misread[2]["y"] = 586963.01  # a 3 read as a 6
+    lost_row = rows[1:]  # the first row of the table not read: a triangle is left
+    report = validate(
+        _frame([GOOD | {"vertices": rows}, GOOD | {"vertices": misread},
+                GOOD | {"vertices": lost_row}]),
+        "land_certificate", today=TODAY,
+    )  # fmt: skip
+    assert report.df.iloc[0]["flags"] == []
+    for i in (1, 2):
+        flag = next(f for f in report.df.iloc[i]["flags"] if f["field"] == "vertices")
+        assert flag["reason"] == "vertex_area_mismatch"
+        assert "720.2 m²" in flag["message_en"] and flag["message_vi"].startswith("Diện tích")

@@ -7,8 +7,10 @@ import pytest
 
 from expectations.text_checks import (
     FULL_DATE,
+    MERGED_SYLLABLES,
     NAME,
     STRAY_SYMBOLS,
+    SWALLOWED_LINE,
     misspelt_province_regex,
     text_expectations,
 )
@@ -29,10 +31,56 @@ from transforms import normalise
         ("-HOÀNG THỊ HỒNG", False),
         ("ĐLÊ 'VĂN HẬU", False),
         ("THỊ", False),  # the rest of the line was lost
+        ("NGUYỄN THỊ THẮM ĐC", False),  # a word with no vowel: a stamp or a stroke read
+        ("H’ HEN NIÊ", True),
     ],
 )
 def test_name_shape(name, ok):
     assert bool(re.search(NAME, name)) is ok
+
+
+@pytest.mark.parametrize(
+    ("name", "merged"),
+    [
+        ("NGUYỄN VĂNTÚ", True),  # the space between VĂN and TÚ lost
+        ("NGUYÊNGIA THUẬN", True),
+        ("HOÀNG THỊ PHƯƠNG THẢO", False),
+        ("NGUYỄN QUYẾT THẮNG", False),
+        ("KA SÔ LIỄNG", False),
+        ("LIÊNG HÓT HA", False),
+        ("K' BRỒNG", False),
+        ("ĐINH NGỌC NGHĨA", False),
+    ],
+)
+def test_syllables_run_together(name, merged):
+    assert bool(re.search(MERGED_SYLLABLES, name)) is merged
+
+
+@pytest.mark.parametrize(
+    ("text", "swallowed"),
+    [
+        ("Thôn 1, xã Đức Phổ, huyện Đạ Huoai, tỉnh Lâm Đồng, Ngày, tháng", True),
+        ("Nhận thừa kế quyền sử dụng đất Đam Rông, ngày 22 tháng 09 năm 2015 TM. ỦY BAN", True),
+        ("Nhà nước giao đất KT. CHỦ TỊCH", True),
+        ("Ủy ban nhân dân xã Hòa Thắng, huyện Bắc Bình, tỉnh Bình Thuận", False),
+        ("Tổ dân phố Ngày Mới, phường 3", False),  # "Ngày" as a name, no "tháng" after it
+    ],
+)
+def test_a_value_that_ran_into_the_next_line(text, swallowed):
+    assert bool(re.search(SWALLOWED_LINE, text)) is swallowed
+
+
+def test_no_false_alarm_on_the_names_of_the_province():
+    """Names as the generator's provider makes them (Kinh, and the minority peoples of Lâm Đồng
+    as the registers write them): none is malformed or merged."""
+    import random
+
+    from sample_scans import people
+
+    rng = random.Random(11)
+    for _ in range(3000):
+        name = people.make_person(rng, birth_year=rng.randint(1930, 2020)).full_name.upper()
+        assert re.search(NAME, name) and not re.search(MERGED_SYLLABLES, name), name
 
 
 @pytest.mark.parametrize(
@@ -66,7 +114,9 @@ def test_dates_of_acts_in_full_and_checks_chosen_by_field_name():
     assert kinds == {
         ("registration_date", "incomplete_date"),
         ("x_full_name", "malformed_name"),
+        ("x_full_name", "merged_words"),
         ("place_of_death_text", "stray_symbols"),
+        ("place_of_death_text", "swallowed_line"),
         ("place_of_death_text", "misspelt_province"),
     }  # a date of birth may be a year only: not checked
 
