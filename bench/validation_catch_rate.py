@@ -17,9 +17,10 @@ position) whose value differs from the truth is one of:
 
 and is then either caught **at the field** (a flag naming the field or, for a table cell, its
 whole table; or its confidence below ``SOHOA_REVIEW_THRESHOLD``), caught **at the record** (the
-record goes to review for another reason), caught **only by the hold** (routing auto-accepted the record, but the batch of
-that type was held whole) or **missed**. The catch rate counts field and record catches, not
-the hold: a held batch is a blunt instrument, and in a healthy batch the hold does not fire.
+record goes to review for another reason), caught **only by the hold** (routing auto-accepted
+the record, but the batch of that type was held whole) or **missed**. The catch rate counts
+field and record catches, not the hold: a held batch is a blunt instrument, and in a healthy
+batch the hold does not fire.
 Values not caught at the field are listed (``--show``).
 Pages that produced no record (refused, unreadable) are listed apart: nothing of them loads.
 Flags that land on right values (false alarms, a cost in reviewers' time) are counted by

@@ -6,6 +6,7 @@ whose text clearly says another type is classified as that type.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass, field
 
@@ -95,27 +96,43 @@ def _best_line_match(phrase: str, lines: list[str]) -> float:
     return best / 100.0
 
 
-def _title_score(phrase: str, lines: list[str]) -> float:
-    """Title match: a title is a line of its own, so penalise lines much longer than it."""
+def _title_score(phrase: str, lines: list[str]) -> tuple[float, int]:
+    """Title match and the line it is on: a title is a line of its own, so penalise lines much
+    longer than it."""
     target = fold_alnum(phrase)
-    best = 0.0
-    for line in lines:
+    best, where = 0.0, -1
+    for k, line in enumerate(lines):
         if not line:
             continue
-        score = fuzz.partial_ratio(target, line) / 100.0
+        if len(line) < len(target):
+            # a short line is part of a title at best ("KHAI"): partial matching would call it whole
+            score = fuzz.ratio(target, line) / 100.0
+        else:
+            score = fuzz.partial_ratio(target, line) / 100.0
         extra = max(0, len(line) - len(target) - 4)
         score *= 1.0 - min(0.3, extra / max(40, 2 * len(target)))
-        best = max(best, score)
-    return best
+        if score > best:
+            best, where = score, k
+    return best, where
 
 
 def classify_text(text: str, declared_type: str | None = None) -> Classification:
     """Record type of a page from its OCR text; ``doc_type`` is None when unsure."""
     lines = [fold_alnum(line) for line in text.splitlines()]
     lines = [line for line in lines if len(line) >= 3]
+    # a title may be printed over two lines ("GIẤY CHỨNG NHẬN" / "QUYỀN SỬ DỤNG ĐẤT")
+    title_lines = lines + [f"{a} {b}" for a, b in itertools.pairwise(lines)]
+    titles = {d: max(_title_score(t, title_lines) for t in ts) for d, ts in TITLES.items()}
+    # one printed title names one type: "GIẦY KHAI SILÖ" is a birth title misread, not also a
+    # weaker death title ("GIẤY KHAI TỬ"); the type that matches a line best takes its credit
+    best_on_line: dict[int, float] = {}
+    for score, line in titles.values():
+        best_on_line[line] = max(score, best_on_line.get(line, 0.0))
     scores: dict[str, float] = {}
-    for doc_type, titles in TITLES.items():
-        title = max(_title_score(t, lines) for t in titles)
+    for doc_type in TITLES:
+        title, line = titles[doc_type]
+        if title < best_on_line[line]:
+            title = 0.0
         title = max(0.0, (title - 0.6) / 0.4)  # below 60 % similarity counts as no title
         hits = [_best_line_match(e, lines) for e in EVIDENCE[doc_type]]
         evidence = sum(1.0 for h in hits if h >= 0.85) / len(hits)

@@ -21,7 +21,16 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from ocr.text import fold_alnum, nfc, repair_chars, strip_leaders
+from ocr.text import (
+    fold_alnum,
+    is_form_text,
+    nfc,
+    repair_chars,
+    repair_date,
+    repair_date_words,
+    split_glued_syllables,
+    strip_leaders,
+)
 from sohoa.types import Box, FieldReading, PageExtraction, Word
 
 log = logging.getLogger(__name__)
@@ -65,6 +74,7 @@ class FieldRule:
     multiline: bool = False  # value may wrap onto following rows
     pattern: re.Pattern[str] | None = None  # the value must contain this (cuts it to the match)
     post: Callable[[str], str] | None = None  # clean-up of the printed text (still raw)
+    date: bool = False  # a dd/mm/yyyy date: mend OCR slips when only one valid date fits
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,9 @@ class FormSpec:
     # table reader hook (``ocr.tables.TablesReader``): (words, cleaned page image) → {table name:
     # rows of raw field → FieldReading}; ``ocr.pipeline`` fills ``PageExtraction.tables`` with it
     tables: Callable[..., dict[str, list[dict[str, FieldReading]]]] | None = None
+    # labelled lines printed one under the other in this order (each entry: the label keys that
+    # may stand on that line); a line whose label was misread is found between its neighbours
+    line_order: tuple[tuple[str, ...], ...] = ()
 
 
 # --------------------------------------------------------------------------- rows and hits
@@ -133,7 +146,7 @@ def split_words(words: Sequence[Word]) -> list[Word]:
             or re.fullmatch(r"[\d./\-]+", text)
             or (m.group(1) == "." and len(m.group(1)) == 1 and not text[m.end() :][:1].isupper())
         ):
-            out.append(w)
+            out.extend(_split_glued(w))
             continue
         left_text, right_text = text[: m.start()], text[m.end() :]
         if m.group(1).startswith(":"):
@@ -145,6 +158,22 @@ def split_words(words: Sequence[Word]) -> list[Word]:
         out.append(Word(left_text, w.confidence, (x, y, max(1, lw), bh), w.line_key))
         rest = Word(right_text, w.confidence, (rx, y, max(1, x + bw - rx), bh), w.line_key)
         out.extend(split_words([rest]))
+    return out
+
+
+def _split_glued(word: Word) -> list[Word]:
+    """``|TRẦNTHỊBÍCH`` → ``|TRẦN``, ``THỊ``, ``BÍCH`` (boxes cut in proportion to letters)."""
+    m = re.fullmatch(r"(\W*)(\w+?)(\W*)", word.text)
+    parts = split_glued_syllables(m.group(2)) if m and m.group(2).isalpha() else None
+    if not parts:
+        return [word]
+    parts[0], parts[-1] = m.group(1) + parts[0], parts[-1] + m.group(3)
+    x, y, bw, bh = word.box
+    out, pos, n = [], 0, len(word.text)
+    for part in parts:
+        x0, x1 = x + bw * pos // n, x + bw * (pos + len(part)) // n
+        out.append(Word(part, word.confidence, (x0, y, max(1, x1 - x0), bh), word.line_key))
+        pos += len(part)
     return out
 
 
@@ -178,6 +207,13 @@ def _label_forms(label: Label) -> list[tuple[str, int]]:
     return forms
 
 
+def _longer_last_word(form: str, text: str) -> bool:
+    """A short last label word (``bố``) found inside a longer word (``Bon``, a name's start):
+    one extra letter is a small edit to the whole label but a different word."""
+    last, got = form.rsplit(" ", 1)[-1], text.rsplit(" ", 1)[-1]
+    return len(last) <= 3 and len(got) > len(last) and got.startswith(last)
+
+
 def find_labels(rows: Sequence[Row], labels: Sequence[Label]) -> list[Hit]:
     """Best non-overlapping label matches in every row."""
     prepared = [(label, _label_forms(label)) for label in labels]
@@ -191,11 +227,14 @@ def find_labels(rows: Sequence[Row], labels: Sequence[Label]) -> list[Hit]:
             for label, forms in prepared:
                 best: tuple[float, int, str] | None = None
                 for form, n in forms:
-                    for span in {n - 1, n, n + 1}:
+                    # OCR may glue a label's words into fewer tokens ("SốCMND/Giấytờ:")
+                    for span in range(1, n + 2):
                         if span < 1 or i + span > len(row.words):
                             continue
                         text = " ".join(t for t in folded[i : i + span] if t)
                         if not text or text[0] != form[0]:  # labels start where a word starts
+                            continue
+                        if _longer_last_word(form, text):
                             continue
                         score = fuzz.ratio(form, text) / 100.0
                         if score >= label.min_score and (best is None or score > best[0]):
@@ -263,6 +302,8 @@ _LEADER_RUN = re.compile(r"[.…_·•]{2,}|[-–—]{3,}")
 
 
 def _stray(word: Word, max_confidence: float = 60.0) -> bool:
+    if re.fullmatch(r"[A-ZĐ]['’‘”`]", word.text):
+        return False  # a minority name's prefix (K', H', Y'), however faintly read
     core = word.text.strip(_JUNK + " /")
     return len(core) <= 1 and not core.isdigit() and word.confidence < max_confidence
 
@@ -288,12 +329,18 @@ def _clean_value_words(words: Sequence[Word]) -> list[Word]:
     return out
 
 
+# a value holding characters no form prints (noise read as "§", "¬", "“") is doubtful as a whole
+DOUBTFUL_TEXT_PENALTY = 0.75
+
+
 def _reading(words: Sequence[Word], label_text: str | None) -> FieldReading:
     words = _clean_value_words(words)
     if not words:
         return FieldReading(None, 0.0, None, label_text)
     text = nfc(" ".join(w.text for w in words))
     conf = sum(w.confidence for w in words) / (100.0 * len(words))
+    if not is_form_text(text):
+        conf *= DOUBTFUL_TEXT_PENALTY
     return FieldReading(text, round(min(1.0, conf), 4), _union([w.box for w in words]), label_text)
 
 
@@ -478,6 +525,8 @@ def extract_fields(
             reading = _reading(cand.words, cand.label_text)
             if reading.value_text and rule.post:
                 reading.value_text = rule.post(reading.value_text) or None
+            if reading.value_text and rule.date:
+                reading = mend_date(reading)
             if reading.value_text and rule.pattern is not None:
                 m = rule.pattern.search(reading.value_text)
                 if not m:
@@ -487,9 +536,90 @@ def extract_fields(
             if reading.value_text:
                 found[rule.field] = reading
                 break
+    _lines_between_labels(rows, hits, spec, found)
     for fallback in spec.fallbacks:
         fallback(rows, found)
     return {f: found.get(f) or FieldReading(None, 0.0, None, None) for f in spec.fields}
+
+
+def _label_end(row: Row, max_words: int = 8) -> int:
+    """Where a misread label ends in its row: after a leader or colon, else at a wide gap."""
+    words = row.words[:max_words]
+    for i, w in enumerate(words[:-1]):
+        if not strip_leaders(w.text) or w.text.endswith(":"):
+            return i + 1
+    gaps = [
+        (b.box[0] - a.box[0] - a.box[2], i + 1)
+        for i, (a, b) in enumerate(itertools.pairwise(words))
+    ]
+    gap, i = max(gaps, default=(0, 0))
+    return i if gap > 2 * row.height else 0
+
+
+# a date mended by the national format's rules (lost separator, border glued) is less sure
+REPAIRED_DATE_PENALTY = 0.8
+
+
+def mend_date(reading: FieldReading) -> FieldReading:
+    """``2703/1938`` → ``27/03/1938`` when only one valid date fits, with a lower confidence."""
+    text = reading.value_text or ""
+    mended = repair_date(text)
+    if mended is None:
+        words = repair_date_words(text)
+        if words == text:
+            return reading
+        mended = words
+    confidence = round(reading.confidence * REPAIRED_DATE_PENALTY, 4)
+    return FieldReading(mended, confidence, reading.box, reading.label_text)
+
+
+# a value read from a line whose label was not recognised is less sure than a labelled one
+UNLABELLED_LINE_PENALTY = 0.75
+
+
+def _lines_between_labels(
+    rows: Sequence[Row], hits: list[Hit], spec: FormSpec, found: dict[str, FieldReading]
+) -> None:
+    """Values of labelled lines whose label OCR misread (``Địn thị tấu Sóc: Thôn 5, …``).
+
+    When the form prints its lines in a fixed order and the lines before and after were found
+    one row apart from it, the row between them is that line: its first words are the label as
+    misread (up to a leader, a colon or a wide gap, and still somewhat like the label) and the
+    rest is the value, returned with a lowered confidence so that it goes to review.
+    """
+    if not spec.line_order:
+        return
+    rows_of: dict[str, int] = {}
+    for h in hits:
+        rows_of.setdefault(h.label.key, h.row)
+    labelled = {h.row for h in hits}
+    variants = {label.key: label.variants for label in spec.labels}
+    for k in range(1, len(spec.line_order) - 1):
+        keys = spec.line_order[k]
+        rules = [r for r in spec.rules if r.label in keys and r.section is None]
+        if not rules or any(r.field in found for r in rules) or any(key in rows_of for key in keys):
+            continue
+        before = [rows_of[x] for x in spec.line_order[k - 1] if x in rows_of]
+        after = [rows_of[x] for x in spec.line_order[k + 1] if x in rows_of]
+        if not before or not after or min(after) - max(before) != 2:
+            continue
+        r = max(before) + 1
+        if r in labelled:
+            continue
+        words = rows[r].words
+        cut = _label_end(rows[r])
+        forms = [fold_alnum(v) for key in keys for v in variants.get(key, ())]
+        label_text = fold_alnum(" ".join(w.text for w in words[:cut]))
+        if not cut or max((fuzz.ratio(f, label_text) / 100 for f in forms), default=0) < 0.4:
+            continue
+        reading = _reading(words[cut:], " ".join(w.text for w in words[:cut]))
+        rule = rules[0]
+        if reading.value_text and rule.post:
+            reading.value_text = rule.post(reading.value_text) or None
+        if not reading.value_text or (rule.pattern and not rule.pattern.search(reading.value_text)):
+            continue
+        reading.confidence = round(reading.confidence * UNLABELLED_LINE_PENALTY, 4)
+        found[rule.field] = reading
 
 
 def extract_page(

@@ -31,8 +31,11 @@ from sohoa.types import FieldReading, PageExtraction, Word
 log = logging.getLogger(__name__)
 
 OCR_PSM = 3  # automatic page segmentation: forms mix centred titles, columns and tables
-# OSD confidence needed to try a turned page (noisy harsh pages give 1-3 for a right answer)
-ORIENTATION_MIN_CONFIDENCE = 0.5
+# OSD confidence needed to try a turned page: noisy harsh pages give 0.4-3 for a right answer,
+# and the turned reading is kept only when it reads better, so any answer is worth a try
+ORIENTATION_MIN_CONFIDENCE = 0.0
+# word confidence kept for a second classification of a page whose type was unsure
+CLASSIFY_RETRY_MIN_CONFIDENCE = 30.0
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,36 @@ def reads_badly(words: list[Word], min_words: int = 15, min_confidence: float = 
     return sum(w.confidence for w in words) / len(words) < min_confidence
 
 
-def _mean_confidence(words: list[Word]) -> float:
-    return sum(w.confidence for w in words) / len(words) if words else 0.0
+def upright_words(words: list[Word], min_confidence: float = 70.0) -> int:
+    """Confident words of three or more characters whose box is wider than tall.
+
+    Tesseract reads a sideways page's lines as vertical text with good word confidences, so
+    confidence alone cannot tell a sideways reading from an upright one; the words' boxes can
+    (they are in the image's coordinates): upright Vietnamese words are wider than tall.
+    """
+    return sum(
+        1
+        for w in words
+        if w.confidence >= min_confidence and len(w.text) >= 3 and w.box[2] > w.box[3]
+    )
+
+
+def reads_sideways(words: list[Word]) -> bool:
+    """Most confident words stand on end: the text runs up or down the page."""
+    confident = sum(1 for w in words if w.confidence >= 70.0 and len(w.text) >= 3)
+    return confident >= 10 and upright_words(words) < 0.5 * confident
+
+
+def _turns_to_try(cleaned: np.ndarray, sideways: bool) -> list[int]:
+    """Clockwise turns worth an OCR: OSD's answer (even a weak one: noisy harsh pages give 1-3
+    for a right answer) and, for a page that reads sideways, both quarter turns."""
+    found = cleanup.detect_orientation(cleaned)
+    turns = []
+    if found.rotate and found.confidence >= ORIENTATION_MIN_CONFIDENCE:
+        turns.append(found.rotate)
+    if sideways:
+        turns += [t for t in (90, 270) if t not in turns]
+    return turns
 
 
 def ocr_page(
@@ -65,22 +96,41 @@ def ocr_page(
 ) -> PageOcr:
     """Clean one page and read its words (raises ``OcrTimeoutError`` / ``OcrFailedError``).
 
-    A page that reads badly gets Tesseract's orientation detection and, when it was turned,
-    a second reading of the upright page; the better reading is kept.
+    A page that reads badly, reads sideways or makes Tesseract time out (an upside-down noisy
+    page can) gets Tesseract's orientation detection and a reading of each likely upright
+    turn; the reading with the most upright confident words is kept.
     """
     timeout = get_settings().tesseract_timeout_s if timeout is None else timeout
     start = time.perf_counter()
     cleaned = clean_page(page.image, steps=steps, debug_dir=debug_dir, page=page.page)
     dpi = round((page.dpi or 300) * steps.upscale_factor)
-    words = tesseract.read_words(cleaned, lang=lang, psm=OCR_PSM, timeout=timeout, dpi=dpi)
-    if not steps.fix_orientation and reads_badly(words):
-        # a weak OSD answer is still worth a try: the better of the two readings is kept
-        turned = cleanup.fix_orientation(cleaned, min_confidence=ORIENTATION_MIN_CONFIDENCE)
-        if turned is not cleaned:
+
+    def read(image: np.ndarray) -> list[Word]:
+        return tesseract.read_words(image, lang=lang, psm=OCR_PSM, timeout=timeout, dpi=dpi)
+
+    timed_out: OcrTimeoutError | None = None
+    try:
+        words = read(cleaned)
+    except OcrTimeoutError as err:
+        timed_out, words = err, []
+    if not steps.fix_orientation and (timed_out or reads_badly(words) or reads_sideways(words)):
+        best = upright_words(words)
+        # forms are printed portrait: a landscape page that reads badly is most likely turned
+        height, width = cleaned.shape[:2]
+        sideways = reads_sideways(words) or width > 1.15 * height
+        for turn in _turns_to_try(cleaned, sideways):
+            turned = cleanup.rotate_quarter(cleaned, turn)
             turned = cleanup.deskew(turned) if steps.deskew else turned
-            again = tesseract.read_words(turned, lang=lang, psm=OCR_PSM, timeout=timeout, dpi=dpi)
-            if _mean_confidence(again) * len(again) > _mean_confidence(words) * len(words):
-                cleaned, words = turned, again
+            try:
+                again = read(turned)
+            except OcrTimeoutError:
+                continue
+            if upright_words(again) > best:
+                cleaned, words, best, timed_out = turned, again, upright_words(again), None
+                if not reads_badly(words):
+                    break
+    if timed_out is not None:
+        raise timed_out
     return PageOcr(page, cleaned, words, time.perf_counter() - start)
 
 
@@ -127,6 +177,11 @@ def extract_page_ocr(
     page = result.page
     text = page_text(result.words)
     found = classify_text(text, declared_type)
+    if found.doc_type is None:
+        # speckled pages: noise read as letters glued to the title's line hides it
+        confident = [w for w in result.words if w.confidence >= CLASSIFY_RETRY_MIN_CONFIDENCE]
+        retry = classify_text(page_text(confident), declared_type)
+        found = retry if retry.doc_type is not None else found
     doc_type = found.doc_type
     extraction = PageExtraction(
         doc_type=doc_type,

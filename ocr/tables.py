@@ -27,6 +27,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -41,9 +42,10 @@ from ocr.extract import (
     extract_fields,
     find_labels,
     group_rows,
+    mend_date,
     split_words,
 )
-from ocr.text import fold, fold_alnum
+from ocr.text import fold, fold_alnum, is_syllable
 from sohoa.types import Box, FieldReading, Word
 
 log = logging.getLogger(__name__)
@@ -71,6 +73,7 @@ class Column:
     field: str
     variants: tuple[str, ...]
     min_score: float = 0.75
+    date: bool = False  # a dd/mm/yyyy date: mend OCR slips when only one valid date fits
 
 
 @dataclass(frozen=True)
@@ -248,6 +251,8 @@ def _match_cells(cells: list[HeaderCell], spec: TableSpec) -> int:
     """Give each cell its best column (each column once); returns how many matched."""
     pairs = []
     for i, c in enumerate(cells):
+        if c.words[0].text.rstrip().endswith(":") or (len(c.words) > 1 and ":" in c.text):
+            continue  # "Dân tộc: Kinh": a labelled line of a block, not a column header
         for col in spec.columns:
             s = _score(c.text, col)
             if s >= col.min_score:
@@ -266,7 +271,10 @@ def _match_cells(cells: list[HeaderCell], spec: TableSpec) -> int:
 
 
 def _starts_with_number(words: Sequence[Word]) -> bool:
-    return bool(words) and bool(re.fullmatch(r"\d{1,3}[.)]?", words[0].text.strip()))
+    # "2_", "3.", "|1" : a cell border or a stray mark read next to the row number; "I" or "l"
+    # alone is a 1
+    text = words[0].text.strip() if words else ""
+    return bool(re.fullmatch(r"[|\[(]?\d{1,3}[.)_,:|]?|[Il][.)_]?", text))
 
 
 def _find_header(rows: list[Row], spec: TableSpec) -> tuple[int, int, list[HeaderCell]] | None:
@@ -285,14 +293,22 @@ def _find_header(rows: list[Row], spec: TableSpec) -> tuple[int, int, list[Heade
             nxt = rows[end]
             if _starts_with_number(nxt.words) or nxt.top - rows[end - 1].bottom > 1.5 * row.height:
                 break
+            owners = []
             for w in nxt.words:
                 mid = w.box[0] + w.box[2] / 2
                 owner = min(cells, key=lambda c: 0 if c.x0 <= mid <= c.x1 else
                             min(abs(mid - c.x0), abs(mid - c.x1)))  # fmt: skip
                 owner.words.append(w)
+                owners.append(owner)
+            if _match_cells(cells, spec) < n:
+                # the line spoils the headers: it is the first data row (its number misread)
+                for owner in owners:
+                    owner.words.pop()
+                break
+            n = _match_cells(cells, spec)
             end += 1
         n = _match_cells(cells, spec)
-        if best is None or n > best[0]:
+        if n >= spec.min_headers and (best is None or n > best[0]):
             best = (n, r, end, cells)
     if best is None:
         return None
@@ -316,7 +332,10 @@ def _column_bounds(
             inside = [c for c in cells if a - 3 <= (c.x0 + c.x1) / 2 <= b + 3]
             named = [c for c in inside if c.field]
             out.append((float(a), float(b), named[0].field if named else None))
-        return out
+        # rules found only in part (a warped or noisy photo) must not hide the other columns
+        if sum(1 for c in cells if c.field) == sum(1 for *_, f in out if f):
+            return out
+        log.debug("ruled columns miss some headers: columns from the header cells")
     out = []
     for i, c in enumerate(cells):
         left = (cells[i - 1].x1 + c.x0) / 2 if i else float("-inf")
@@ -354,11 +373,17 @@ def _crosses(word: Word, y: int) -> bool:
 
 
 def _grid_rows(
-    rows: list[Row], start: int, rules: Rules, bounds, spec: TableSpec, header_bottom: int
+    rows: list[Row],
+    start: int,
+    rules: Rules,
+    bounds,
+    spec: TableSpec,
+    header_bottom: int,
+    header_span: tuple[float, float],
 ) -> list[tuple[list[Word], Box | None]]:
     """Words of each data row with the row's band (from rules when ruled)."""
-    x_left = bounds[0][0] if bounds[0][0] != float("-inf") else None
-    x_right = bounds[-1][1] if bounds[-1][1] != float("inf") else None
+    x_left = bounds[0][0] if bounds[0][0] != float("-inf") else header_span[0]
+    x_right = bounds[-1][1] if bounds[-1][1] != float("inf") else header_span[1]
     hs = []
     if x_left is not None and x_right is not None:
         width = x_right - x_left
@@ -370,6 +395,7 @@ def _grid_rows(
     # a rule through the middle of words is a strike line, not a row border
     hs = [y for y in hs if sum(_crosses(w, y) for w in words) < 2]
     out: list[tuple[list[Word], Box | None]] = []
+    index_col = next((k for k, b in enumerate(bounds) if b[2] == spec.index_field), None)
     if len(hs) >= 2:
         for y0, y1 in itertools.pairwise(hs):
             inside = [w for w in words if y0 <= w.box[1] + w.box[3] / 2 < y1]
@@ -377,20 +403,30 @@ def _grid_rows(
             if inside:
                 band = (int(x_left), int(y0), int(x_right - x_left), int(y1 - y0))
                 out.append((inside, band))
-        return out
+        if index_col is None or _rows_agree_with_numbers(out, rows[start:], bounds, index_col):
+            return out
+        # rules missed on a warped or noisy page (two numbers in one band): cut at the numbers
+        log.debug("table %s: ruled rows disagree with the numbering", spec.name)
+        out = []
+    # the rule under the table's last row ends it (the signature block is not a wrapped cell)
+    table_bottom = hs[-1] if hs else None
     # no horizontal rules: a number in the numbering column starts a row
-    index_col = next((k for k, b in enumerate(bounds) if b[2] == spec.index_field), None)
     current: list[Word] | None = None
     last_bottom = rows[start - 1].bottom if start else 0
     line_h = rows[start].height if start < len(rows) else 20
     for row in rows[start:]:
         if row.top - last_bottom > spec.max_row_gap_lines * line_h:
             break
+        if table_bottom is not None and current and (row.top + row.bottom) / 2 > table_bottom:
+            break
         in_table = [w for w in row.words if _column_of(w, bounds) is not None]
         if not in_table:
             break
         first = [w for w in in_table if _column_of(w, bounds) == index_col]
-        starts = index_col is None or _starts_with_number(first)
+        # a misread number ("E)" for 3) in the numbering column still starts a row: wrapped
+        # text never reaches that narrow column
+        misread = bool(current) and len(first) == 1 and len(first[0].text.strip()) <= 3
+        starts = index_col is None or _starts_with_number(first) or misread
         if starts or current is None:
             if index_col is not None and not starts and current is None:
                 break
@@ -399,6 +435,28 @@ def _grid_rows(
         current.extend(in_table)
         last_bottom = row.bottom
     return out
+
+
+def _rows_agree_with_numbers(
+    bands: list[tuple[list[Word], Box | None]], rows: list[Row], bounds, index_col: int
+) -> bool:
+    """Each ruled band holds at most one row number, and no numbered line fell outside them."""
+    in_bands = 0
+    for words, _band in bands:
+        numbers = [w for w in words if _column_of(w, bounds) == index_col and _is_number(w)]
+        if len(numbers) > 1:
+            return False
+        in_bands += len(numbers)
+    numbered = sum(
+        1
+        for row in rows
+        if _starts_with_number([w for w in row.words if _column_of(w, bounds) == index_col])
+    )
+    return in_bands >= numbered
+
+
+def _is_number(word: Word) -> bool:
+    return _starts_with_number([word])
 
 
 def _reading_order(words: Sequence[Word]) -> list[Word]:
@@ -423,6 +481,9 @@ def _strip_rule_marks(words: Sequence[Word]) -> list[Word]:
     for w in words:
         text = w.text.strip(_RULE_CHARS)
         text = re.sub(r"[†‡¦]", "", text)
+        # a border read as "l"/"I" glued to a word: "lgái" is no syllable, "gái" is
+        if len(text) >= 3 and text[0] in "lI" and not is_syllable(text) and is_syllable(text[1:]):
+            text = text[1:]
         if text:
             out.append(Word(text, w.confidence, w.box, w.line_key))
     return out
@@ -463,8 +524,11 @@ def read_grid_table(
     header_top = rows[first].top
     header_bottom = rows[start - 1].bottom
     bounds = _column_bounds(cells, rules, header_top, header_bottom)
+    date_fields = {c.field for c in spec.columns if c.date}
     out: TableRows = []
-    for row_words, band in _grid_rows(rows, start, rules, bounds, spec, header_bottom):
+    header_words = [w for c in cells for w in c.words]
+    span = (min(w.box[0] for w in header_words), max(w.box[0] + w.box[2] for w in header_words))
+    for row_words, band in _grid_rows(rows, start, rules, bounds, spec, header_bottom, span):
         by_col: dict[int, list[Word]] = {}
         for w in row_words:
             k = _column_of(w, bounds)
@@ -475,6 +539,8 @@ def read_grid_table(
             if f is None:
                 continue
             reading[f] = _cell_reading(by_col.get(k, []))
+            if f in date_fields and reading[f].value_text:
+                reading[f] = mend_date(reading[f])
         result = {f: reading.get(f) or FieldReading(None, 0.0) for f in spec.fields}
         if spec.struck_field:
             text_box = _union([w.box for w in row_words])
@@ -492,7 +558,34 @@ def read_grid_table(
             )
         if any(r.value_text for k, r in result.items() if k != spec.struck_field):
             out.append(result)
+    if spec.index_field:
+        _mend_numbering(out, spec.index_field)
     return out
+
+
+# a row number inferred from its neighbours (2, ?, 4) is less sure than one read
+INFERRED_NUMBER_PENALTY = 0.7
+
+
+def _mend_numbering(rows: TableRows, field: str) -> None:
+    """A row number misread between two read ones that leave a gap of one (``2``, ``E)``,
+    ``4``) is the number between them: rows are numbered in order."""
+
+    def number(k: int) -> int | None:
+        text = (rows[k][field].value_text or "").strip(" .)_")
+        return int(text) if text.isdigit() else None
+
+    for k in range(len(rows)):
+        before = number(k - 1) if k else 0  # the first row is 1 when the second is 2
+        after = number(k + 1) if k + 1 < len(rows) else None
+        if number(k) is None and before is not None and after == before + 2:
+            old = rows[k][field]
+            rows[k][field] = FieldReading(
+                str(before + 1),
+                round(old.confidence * INFERRED_NUMBER_PENALTY, 4),
+                old.box,
+                old.label_text,
+            )
 
 
 # --------------------------------------------------------------------------- block layouts
@@ -505,8 +598,23 @@ def read_blocks(words: Sequence[Word], image: np.ndarray | None, spec: TableSpec
     rows = group_rows(split)
     hits = find_labels(rows, spec.block_spec.labels)
     starts = sorted({h.row for h in hits if h.label.key == spec.block_opener})
-    if not starts:
-        return []
+    if starts:
+        # a block whose opener was misread ("S11. 2_" for "STT: 2") starts where the labels
+        # printed beside the opener in the first block come again
+        companions = {h.label.key for h in hits if h.row == starts[0]} - {spec.block_opener}
+        misread = {h.row: h for h in hits if h.label.key in companions and h.row > starts[0]}
+        misread = {r: h for r, h in misread.items() if r not in starts}
+    else:
+        # no opener read at all: each block prints its labels once, so the label that repeats
+        # the fewest times (at least twice; the book's own "Họ và tên chủ hộ" adds to others)
+        # marks the blocks' starts
+        counts = Counter(h.label.key for h in hits)
+        repeated = [h for h in hits if counts[h.label.key] >= 2]
+        if not repeated:
+            return []
+        first = min(repeated, key=lambda h: (counts[h.label.key], h.row))
+        misread = {h.row: h for h in hits if h.label.key == first.label.key}
+    starts = sorted({*starts, *misread})
     rules = find_rules(image) if spec.struck_field else Rules([], [])
     page_width = image.shape[1] if image is not None else None
     out: TableRows = []
@@ -532,6 +640,9 @@ def read_blocks(words: Sequence[Word], image: np.ndarray | None, spec: TableSpec
         kept = [w for w in block_words if id(w) not in notes]
         fields = extract_fields(kept, spec.block_spec, page_width=page_width)
         result = {f: fields.get(f) or FieldReading(None, 0.0) for f in spec.fields}
+        if r0 in misread and spec.index_field and not result[spec.index_field].value_text:
+            before = rows[r0].words[: misread[r0].start]
+            result[spec.index_field] = _block_number(before, out, spec.index_field)
         if spec.struck_field:
             box = _union([w.box for w in block_words])
             lined = _strike_through(rules, box, (0.0, 1.0), slanted_only=True)
@@ -541,6 +652,20 @@ def read_blocks(words: Sequence[Word], image: np.ndarray | None, spec: TableSpec
             )
         out.append(result)
     return out
+
+
+def _block_number(words: list[Word], previous: TableRows, field: str) -> FieldReading:
+    """The number of a block whose opener label was misread: the number printed before the
+    next label (``S11. 2_``), else the one after the previous block's, less sure either way."""
+    for w in reversed(words):
+        m = re.fullmatch(r"[\W_]*(\d{1,3})[\W_]*", w.text)
+        if m:
+            return FieldReading(m.group(1), round(INFERRED_NUMBER_PENALTY * w.confidence / 100, 4),
+                                w.box, None)  # fmt: skip
+    last = previous[-1][field].value_text if previous else None
+    if last and last.isdigit():
+        return FieldReading(str(int(last) + 1), INFERRED_NUMBER_PENALTY * 0.5, None, None)
+    return FieldReading(None, 0.0)
 
 
 def _row_span(rows: list[Row]) -> int:

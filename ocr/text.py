@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import itertools
 import re
 import unicodedata
 
@@ -41,3 +43,164 @@ _OCR_CHAR_MAP = str.maketrans({"⁄": "/", "∕": "/", "Ø": "Ơ", "ø": "ơ", "
 def repair_chars(text: str) -> str:
     """Replace characters that are certain OCR confusions (never printed on these forms)."""
     return text.translate(_OCR_CHAR_MAP)
+
+
+# A date as printed in a table cell or after a label: day, month, four-digit year.
+_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+# OCR slips inside a date: cell borders read as ``|``/``l``/``I``/``J`` glued to it, ``o``/``O``
+# read for 0, ``l``/``I`` for 1, separators lost ("2703/1938").
+_BORDER_CHARS = "|lIJ!\\[]()"
+_DIGIT_FOR = str.maketrans({"o": "0", "O": "0", "Ø": "0", "l": "1", "I": "1"})
+
+
+def _valid_dmy(day: int, month: int, year: int) -> bool:
+    if not (1800 <= year <= 2100 and 1 <= month <= 12):
+        return False
+    return 1 <= day <= calendar.monthrange(year, month)[1]
+
+
+def _dates_in(token: str) -> set[str]:
+    """Every valid ``dd/mm/yyyy`` that ``token`` (digits and separators) can be read as."""
+    m = _DATE.fullmatch(token)
+    parts: list[tuple[str, str, str]] = []
+    if m:
+        parts.append(m.groups())
+    else:
+        head = re.fullmatch(r"(\d{2,4})[/.\-]?(\d{4})", token)
+        split = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})(\d{4})", token)
+        if head:  # day and month without the separator between them
+            digits, year = head.groups()
+            for k in range(1, len(digits)):
+                parts.append((digits[:k], digits[k:], year))
+        elif split:  # the separator before the year lost
+            parts.append(split.groups())
+    found = set()
+    for day, month, year in parts:
+        if len(day) <= 2 and len(month) <= 2 and _valid_dmy(int(day), int(month), int(year)):
+            found.add(f"{int(day):02d}/{int(month):02d}/{year}")
+    return found
+
+
+# the words of a date written out ("ngày 26 tháng 3 năm 2023") with a tone mark misread
+_DATE_WORDS = {"NGAY": "ngày", "THANG": "tháng", "NAM": "năm"}
+# a zero read as a letter next to a digit: "tháng Ơ7", "2O/05"
+_ZERO_AS_LETTER = re.compile(r"(?<=\d)[ƠơOoØ]|(?<![^\s/.\-])[ƠơOoØ](?=\d)")
+
+
+def repair_date_words(text: str) -> str:
+    """``ngày 26 tháng Ơ7 nắm 2023`` → ``ngày 26 tháng 07 năm 2023`` (a date field only)."""
+    words = _ZERO_AS_LETTER.sub("0", text).split()
+    for i, w in enumerate(words[:-1]):  # a date word stands before its number
+        if fold(w) in _DATE_WORDS and re.match(r"\d", words[i + 1]):
+            words[i] = _DATE_WORDS[fold(w)]
+    return " ".join(words)
+
+
+def repair_date(text: str) -> str | None:
+    """A ``dd/mm/yyyy`` date read with OCR slips, mended when only one reading is a valid date.
+
+    ``2703/1938`` → ``27/03/1938``; ``lo6/07/1959`` (a cell border read as ``l``, 0 as ``o``) →
+    ``06/07/1959``; ``112/1938`` stays unrepaired (1/12 or 11/2). Returns None when ``text`` is
+    already a plain date, holds no date-like token, or the repair is ambiguous.
+    """
+    token = text.strip().strip(" ,;:")
+    if not token or " " in token or _DATE.fullmatch(token):
+        return None
+    readings: set[str] = set()
+    cores = {token, token.lstrip(_BORDER_CHARS), token.rstrip(_BORDER_CHARS)}
+    for core in cores | {token.strip(_BORDER_CHARS)}:
+        for variant in {core, core.translate(_DIGIT_FOR)}:
+            if re.fullmatch(r"[\d/.\-]+", variant):
+                readings |= _dates_in(variant)
+    return readings.pop() if len(readings) == 1 else None
+
+
+# Vietnamese syllables, folded (no diacritics, Đ → D): an initial consonant, a vowel run, a final.
+_INITIAL = "NGH|NG|NH|CH|GH|GI|KH|PH|QU|TH|TR|B|C|D|G|H|K|L|M|N|P|R|S|T|V|X"
+_FINAL = "NG|NH|CH|C|K|M|N|P|T"  # K: Đắk, Lắk in place names
+# vowel runs that end in an off-glide take no final consonant (OAI, AO, ƯU, …)
+_OPEN_RUNS = "OAI|OAY|UAY|UOI|IEU|YEU|UYU|OEO|UOU|AI|AO|AU|AY|EO|EU|IU|OI|UI|IA|UA"
+_CLOSED_RUNS = "UYE|IE|YE|UO|UA|OA|OE|UE|UY|OO|A|E|I|O|U|Y"
+_SYLLABLE = re.compile(rf"({_INITIAL})?(?:{_OPEN_RUNS}|(?:{_CLOSED_RUNS})(?:{_FINAL})?)")
+# tone marks (one per syllable at most); vowel marks (breve, circumflex, horn) are not tones
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+
+
+def _tones(text: str) -> int:
+    return sum(ch in _TONES for ch in unicodedata.normalize("NFD", text))
+
+
+def is_syllable(text: str) -> bool:
+    """One Vietnamese syllable (``gái``, ``NGUYỄN``), at most one tone mark."""
+    return bool(_SYLLABLE.fullmatch(fold(text))) and _tones(text) <= 1
+
+
+def _initial_length(text: str) -> int:
+    m = _SYLLABLE.fullmatch(fold(text))
+    return len(m.group(1) or "") if m else 0
+
+
+def _syllable_splits(word: str) -> list[list[str]]:
+    """Every way to cut ``word`` into two or more Vietnamese syllables of one tone at most."""
+    if len(fold(word)) != len(word):  # a letter that folds to two or none: do not guess
+        return []
+    out: list[list[str]] = []
+
+    def walk(start: int, parts: list[str]) -> None:
+        if start == len(word):
+            if len(parts) >= 2:
+                out.append(list(parts))
+            return
+        # a one-letter syllable ("Y" of "K'YONG") is more often a misread than a glued word
+        for end in range(start + 2, min(len(word), start + 7) + 1):
+            if is_syllable(word[start:end]):
+                walk(end, [*parts, word[start:end]])
+
+    walk(0, [])
+    return out
+
+
+def split_glued_syllables(word: str) -> list[str] | None:
+    """A word Tesseract glued from several syllables, cut back into them (None: leave it).
+
+    ``TRẦNTHỊBÍCH`` → ``TRẦN THỊ BÍCH`` (table cells set tight), ``tỉnhĐắkNông`` → ``tỉnh Đắk
+    Nông``. Only letters-only words that are no syllable themselves; a capital inside a
+    lower-case word marks a cut; an all-capital word (names) is cut into the fewest syllables,
+    longer initial consonants first (``THỊTHỦY`` is ``THỊ THỦY``, not ``THỊT HỦY``), and left
+    alone when that still leaves a tie.
+    """
+    # a word that is one syllable but for an extra tone mark ("Nguýễn") is misread, not glued
+    if len(word) < 4 or not word.isalpha() or _SYLLABLE.fullmatch(fold(word)):
+        return None
+    cuts = [i for i in range(1, len(word)) if word[i].isupper() and word[i - 1].islower()]
+    if cuts:
+        parts = [word[a:b] for a, b in itertools.pairwise([0, *cuts, len(word)])]
+        return parts if all(len(p) >= 2 and is_syllable(p) for p in parts) else None
+    if not word.isupper():  # lower-case runs are as often noise read as letters as glued words
+        return None
+    ranked = sorted(
+        ((len(p), -sum(_initial_length(x) for x in p)), p) for p in _syllable_splits(word)
+    )
+    if not ranked or (len(ranked) > 1 and ranked[0][0] == ranked[1][0]):
+        return None
+    return ranked[0][1]
+
+
+# What a form prints in a value: Latin letters with Vietnamese marks, digits and plain punctuation.
+_VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0306", "\u0302", "\u031b"}
+_FORM_CHAR = re.compile(r"[A-Za-z0-9ĐđƠơƯư\s,.;:/()'\-–]")
+
+
+def is_form_text(text: str) -> bool:
+    """True when every character could have been printed on a form (``Thôn 2, xã Lát``);
+    False for OCR noise such as ``“``, ``§``, ``¬``, ``ñ`` or a stray ``|``."""
+    base = ""
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch):
+            if ch not in _VIETNAMESE_MARKS or base not in "aeiouyAEIOUY":  # "ñ" is no vowel
+                return False
+            continue
+        if not _FORM_CHAR.match(ch):
+            return False
+        base = ch
+    return True

@@ -58,6 +58,8 @@ def _compact_number(text: str) -> str:
     """``45 / TLKS - BS`` → ``45/TLKS-BS`` (OCR adds spaces around slashes and dashes)."""
     text = re.sub(r"\s*/\s*", "/", text)
     text = re.sub(r"(?<=[A-Za-z])\s*-\s*(?=[A-Za-z])", "-", text)
+    # the slash lost between the number and its book code: "135TLKH-BS" is "135/TLKH-BS"
+    text = re.sub(r"^(\d+)(?=[A-Z]{2,}(?:-[A-Z]+)?\b)", r"\1/", text)
     return text.split(" ")[0] if text else text
 
 
@@ -77,7 +79,7 @@ RULES = (
     R("book_number", "book", post=_compact_number, pattern=re.compile(r"^\d.*")),
     R("child_full_name", "full_name", "main"),
     R("child_sex", "sex", "main"),
-    R("child_date_of_birth", "date_of_birth", "main", post=_cut_date),
+    R("child_date_of_birth", "date_of_birth", "main", post=_cut_date, date=True),
     R("child_place_of_birth_text", "place_of_birth", "main", multiline=True),
     R("child_hometown_text", "hometown", "main", multiline=True),
     R("child_ethnicity", "ethnicity", "main"),
@@ -100,7 +102,7 @@ RULES = (
     R("declarant_full_name", "declarant_name"),
     R("declarant_relationship", "relationship"),
     R("registration_authority_text", "authority", multiline=True),
-    R("registration_date", "registration_date", post=_cut_date),
+    R("registration_date", "registration_date", post=_cut_date, date=True),
 )  # fmt: skip
 
 _PLACE_DATE = re.compile(r"NGAY\s*\d{1,2}\s*THANG\s*\d{1,2}\s*NAM\s*\d{4}")

@@ -86,13 +86,13 @@ RULES = (
     R("deceased_full_name", "deceased_name"),
     R("deceased_full_name", "full_name", "main"),
     R("deceased_sex", "sex", "main"),
-    R("deceased_date_of_birth", "date_of_birth", "main", post=_cut_date),
+    R("deceased_date_of_birth", "date_of_birth", "main", post=_cut_date, date=True),
     R("deceased_date_of_birth", "birth_year", "main"),
     R("deceased_ethnicity", "ethnicity", "main"),
     R("deceased_nationality", "nationality", "main", multiline=True),
     R("deceased_personal_id", "personal_id", "main"),
     R("deceased_last_residence_text", "residence", "main", multiline=True),
-    R("date_of_death", "death_date", post=_cut_date),
+    R("date_of_death", "death_date", post=_cut_date, date=True),
     R("date_of_death", "death_at", post=date_part),
     R("time_of_death", "death_time", post=time_part),
     R("time_of_death", "death_at", post=time_part),
@@ -102,7 +102,7 @@ RULES = (
     R("declarant_relationship", "relationship"),
     R("registration_authority_text", "authority", multiline=True),
     R("registration_authority_text", "authority_short", multiline=True),
-    R("registration_date", "registration_date", post=_cut_date),
+    R("registration_date", "registration_date", post=_cut_date, date=True),
 )
 
 DEATH = FormSpec(

@@ -80,7 +80,7 @@ BOOK_RULES = (
     R("head_full_name", "head_name"),
     R("head_full_name", "head"),
     R("address_text", "address", multiline=True),
-    R("issue_date", "issue_date", post=_cut_date),
+    R("issue_date", "issue_date", post=_cut_date, date=True),
 )
 
 MEMBER_FIELDS = EXTRACTED_TABLES[DOC_TYPE]["members"]
@@ -89,7 +89,7 @@ MEMBER_RULES = (
     R("relationship_to_head", "relationship"),
     R("full_name", "full_name"),
     R("other_name", "other_name"),
-    R("date_of_birth", "date_of_birth", post=_cut_date),
+    R("date_of_birth", "date_of_birth", post=_cut_date, date=True),
     R("sex", "sex"),
     R("place_of_birth_text", "place_of_birth", multiline=True),
     R("hometown_text", "hometown", multiline=True),
@@ -99,7 +99,7 @@ MEMBER_RULES = (
     R("id_number", "id_number", post=_cut_id),
     R("occupation", "occupation", multiline=True),
     R("previous_residence_text", "previous_residence", multiline=True),
-    R("moved_in_date", "moved_in_date", post=_cut_date),
+    R("moved_in_date", "moved_in_date", post=_cut_date, date=True),
 )
 
 MEMBER_BLOCK = FormSpec(
@@ -119,7 +119,11 @@ MEMBERS = TableSpec(
         C("full_name", ("Họ và tên", "Họ, chữ đệm, tên", "Họ tên")),
         C("other_name", ("Tên gọi khác", "Bí danh")),
         C("relationship_to_head", ("Quan hệ với chủ hộ", "Quan hệ chủ hộ", "Quan hệ")),
-        C("date_of_birth", ("Ngày, tháng, năm sinh", "Ngày sinh", "Năm sinh", "Sinh ngày")),
+        C(
+            "date_of_birth",
+            ("Ngày, tháng, năm sinh", "Ngày sinh", "Năm sinh", "Sinh ngày"),
+            date=True,
+        ),
         C("sex", ("Giới tính", "Nam/Nữ", "Nam Nữ")),
         C("place_of_birth_text", ("Nơi sinh",)),
         C("hometown_text", ("Quê quán", "Nguyên quán")),
@@ -139,7 +143,7 @@ MEMBERS = TableSpec(
         ),
         C("occupation", ("Nghề nghiệp", "Nghề nghiệp, nơi làm việc")),
         C("previous_residence_text", ("Nơi thường trú trước khi chuyển đến",)),
-        C("moved_in_date", ("Ngày chuyển đến",)),
+        C("moved_in_date", ("Ngày chuyển đến",), date=True),
         C("_note", ("Ghi chú", "Lý do xóa", "Ghi chú thay đổi")),
     ),
     index_field="member_index",
@@ -156,4 +160,5 @@ HOUSEHOLD = FormSpec(
     sections=(),
     rules=BOOK_RULES,
     tables=TablesReader((MEMBERS,)),
+    line_order=(("book_no", "number"), ("head_name", "head"), ("address",), ("issue_date",)),
 )

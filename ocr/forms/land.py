@@ -293,12 +293,28 @@ def split_vertex_row(texts: Sequence[str]) -> tuple[str, str, str] | None:
     """``["1", "1328451,28", "586738,62"]`` → point, x text, y text (as printed).
 
     Coordinates may carry thousands spaces (``1 328 451,28``): tokens are grouped until one
-    ends in a decimal part. Without decimals, the two numbers must be whole tokens."""
+    ends in a decimal part. Without decimals, the two numbers must be whole tokens. The point id
+    is the first token; one misread into marks (``š IỆ``, ``E)``) or not read at all gives an
+    empty id, which ``read_vertices`` takes from the numbering."""
     tokens = [_clean_token(t) for t in texts]
     tokens = [t for t in tokens if t]
-    if len(tokens) < 3 or not _POINT.match(tokens[0]):
-        return None
-    point, rest = tokens[0], tokens[1:]
+    for n_point in (1, 2, 0):
+        if len(tokens) < n_point + 2:
+            continue
+        point = "".join(tokens[:n_point]).strip(",.;:")
+        if n_point and not _POINT.match(point):
+            if n_point == 2 and re.search(r"\d", point):
+                continue
+            if re.search(r"\d", point) or len(point) > 3:
+                continue
+            point = ""  # marks where the id was printed
+        coords = _coordinates(tokens[n_point:])
+        if coords is not None:
+            return point, *coords
+    return None
+
+
+def _coordinates(rest: list[str]) -> tuple[str, str] | None:
     if not all(re.fullmatch(r"[\d.,]+", t) for t in rest):
         return None
     groups: list[list[str]] = [[]]
@@ -315,14 +331,14 @@ def split_vertex_row(texts: Sequence[str]) -> tuple[str, str, str] | None:
     x, y = (" ".join(g) for g in groups)
     if sum(c.isdigit() for c in x) < 5 or sum(c.isdigit() for c in y) < 5:
         return None
-    return point, x, y
+    return x, y
 
 
 def _sequence_point(point: str, expected: int) -> str:
     """Points are numbered in order: ``L`` or ``5D`` read where 1 or 5 is due is that number;
     any other id (``M3``, ``12``) is kept as printed."""
     core = re.sub(r"\D", "", point.translate(_DIGIT_LOOKALIKES | {ord("L"): "1"}))
-    return str(expected) if core == str(expected) else point
+    return str(expected) if core in (str(expected), "") else point
 
 
 def _is_vertex_header(row: Row) -> int | None:
@@ -340,6 +356,10 @@ def _is_vertex_header(row: Row) -> int | None:
         if any(t.startswith("X") for t in rest) and any(t.startswith("Y") for t in rest):
             return row.words[i].box[0]
     return None
+
+
+# a point id inferred from its place in the numbering is less sure than one read
+INFERRED_POINT_PENALTY = 0.7
 
 
 def read_vertices(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
@@ -360,13 +380,18 @@ def read_vertices(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
                     break
                 continue
             misses = 0
-            point, x, y = parsed
-            point = _sequence_point(point, len(out) + 1)
+            read, x, y = parsed
+            last = out[-1]["point"].value_text if out else "0"
+            expected = int(last) + 1 if last and last.isdigit() else len(out) + 1
+            point = _sequence_point(read, expected)
+            point_conf = _reading_of(ws[:1]).confidence
+            if not re.search(r"\d", read):  # inferred from the order, not read
+                point_conf = round(point_conf * INFERRED_POINT_PENALTY, 4)
             # boxes: the point is the first word, the coordinates the rest in order
             conf = _reading_of(ws)
             out.append(
                 {
-                    "point": FieldReading(point, _reading_of(ws[:1]).confidence, ws[0].box),
+                    "point": FieldReading(point, point_conf, ws[0].box),
                     "x": FieldReading(x, conf.confidence, conf.box),
                     "y": FieldReading(y, conf.confidence, conf.box),
                 }

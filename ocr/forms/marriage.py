@@ -80,7 +80,7 @@ RULES = (
         for rule in (
             R(f"{who}_full_name", f"{who}_name"),
             R(f"{who}_full_name", "full_name", who),
-            R(f"{who}_date_of_birth", "date_of_birth", who, post=_cut_date),
+            R(f"{who}_date_of_birth", "date_of_birth", who, post=_cut_date, date=True),
             R(f"{who}_date_of_birth", "birth_year", who),
             R(f"{who}_ethnicity", "ethnicity", who),
             R(f"{who}_nationality", "nationality", who, multiline=True),
@@ -90,7 +90,7 @@ RULES = (
     ),
     R("registration_authority_text", "authority", multiline=True),
     R("registration_authority_text", "authority_short", multiline=True),
-    R("registration_date", "registration_date", post=_cut_date),
+    R("registration_date", "registration_date", post=_cut_date, date=True),
 )
 
 # --------------------------------------------------------------------------- wrapped dates
@@ -112,10 +112,11 @@ def _row_of(rows: list[Row], box: tuple[int, int, int, int]) -> int | None:
 
 
 def complete_wrapped_date(rows: list[Row], reading: FieldReading) -> FieldReading:
-    """A date whose year wrapped to the start of the next row (``… tháng 08`` / ``năm 1984``).
+    """A date whose end wrapped to the start of the next row (``… tháng 08`` / ``năm 1984``,
+    ``ngày 5`` / ``tháng 2 năm 1980``).
 
     Only the words before the first label-like word (one ending in a colon) are taken, and only
-    when they complete the date: a year, or ``năm`` and a year."""
+    when they complete the date: a year, ``năm`` and a year, or the month and year."""
     if not reading.value_text or reading.box is None:
         return reading
     if _COMPLETE_DATE.search(fold(reading.value_text)):
@@ -128,10 +129,11 @@ def complete_wrapped_date(rows: list[Row], reading: FieldReading) -> FieldReadin
         if _LABEL_WORD.search(w.text):
             break
         tail.append(w)
-        if len(tail) >= 3:
+        if len(tail) >= 4:
             break
     text = " ".join(w.text for w in tail)
-    m = re.match(r"^\s*((?:n[ăaâ]m\s*)?\d{4})\b", text, re.I)
+    # "năm 1984", "1984" or, after "ngày 5", "tháng 2 năm 1980"
+    m = re.match(r"^\s*((?:th[áa]ng\s*\d{1,2}\s*,?\s*)?(?:n[ăaâ]m\s*)?\d{4})\b", text, re.I)
     if not m:
         return reading
     used = tail[: len(m.group(1).split())]
@@ -172,7 +174,8 @@ def number_beside_book(rows: list[Row], found: dict[str, FieldReading]) -> None:
 
 
 def wrapped_dates(rows: list[Row], found: dict[str, FieldReading]) -> None:
-    for key in [k for k in found if k.endswith(("date_of_birth", "registration_date"))]:
+    dates = ("date_of_birth", "registration_date", "date_of_death")
+    for key in [k for k in found if k.endswith(dates)]:
         found[key] = complete_wrapped_date(rows, found[key])
 
 
