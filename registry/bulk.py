@@ -30,6 +30,7 @@ from sqlalchemy import (
     and_,
     any_,
     bindparam,
+    cast,
     column,
     func,
     literal,
@@ -59,6 +60,7 @@ def dialect_insert(conn: Connection, table: Table) -> Any:
 
 
 _JSONB_OID = pg_types["jsonb"].oid
+_JSON_OID = pg_types["json"].oid
 _BYTEA_OID = pg_types["bytea"].oid
 _JSON_OPTIONS = orjson.OPT_SORT_KEYS | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
 
@@ -76,10 +78,12 @@ def json_texts(values: Iterable[Any]) -> list[str | None]:
     return [None if v is None else dumps(v, option=options).decode() for v in values]
 
 
-def _jsonb_binary(values: Iterable[Any]) -> Iterator[bytes | None]:
-    """Each value in jsonb's binary form: a version byte (1), then the JSON text (UTF-8)."""
+def _json_binary(values: Iterable[Any], jsonb: bool) -> Iterator[bytes | None]:
+    """Each value in the binary form of json (the JSON text, UTF-8) or of jsonb (a version
+    byte, 1, then the text)."""
     dumps, options = orjson.dumps, _JSON_OPTIONS
-    return (None if v is None else b"\x01" + dumps(v, option=options) for v in values)
+    prefix = b"\x01" if jsonb else b""
+    return (None if v is None else prefix + dumps(v, option=options) for v in values)
 
 
 def upsert(
@@ -184,11 +188,26 @@ def _copy_merge(
     if changed_only:
         key, compared = changed_only
         on = and_(*[table.c[c] == staged.c[c] for c in key])
-        differs = [table.c[c].is_distinct_from(staged.c[c]) for c in compared]
+        differs = [is_distinct(table.c[c], staged.c[c], on_postgresql=True) for c in compared]
         source = source.select_from(staged.outerjoin(table, on)).where(
             or_(table.c[key[0]].is_(None), *differs)
         )
     conn.execute(conflict(postgresql.insert(table).from_select(columns, source)))
+
+
+_PG = postgresql.dialect()
+
+
+def is_distinct(col: Any, other: Any, on_postgresql: bool) -> Any:
+    """``col IS DISTINCT FROM other``. PostgreSQL's ``json`` has no equality: such columns are
+    compared as ``jsonb`` there (SQLite compares its JSON text as it is)."""
+    type_ = col.type
+    plain_json = isinstance(type_, JSON) and not isinstance(
+        type_.dialect_impl(_PG), postgresql.JSONB
+    )
+    if on_postgresql and plain_json:
+        return cast(col, postgresql.JSONB).is_distinct_from(cast(other, postgresql.JSONB))
+    return col.is_distinct_from(other)
 
 
 def _copy(conn: Connection, table: Table, target: str, values: Mapping[str, Sequence[Any]]) -> None:
@@ -210,12 +229,12 @@ def _copy(conn: Connection, table: Table, target: str, values: Mapping[str, Sequ
             data: list[Iterable[Any]] = []
             for c in columns:
                 _check_range(c, oids[c], values[c])
-                if oids[c] == _JSONB_OID:
-                    # jsonb's binary form made here a column at a time and handed over as bytes
+                if oids[c] in (_JSONB_OID, _JSON_OID):
+                    # the binary form made here a column at a time and handed over as bytes
                     # (psycopg's JSON dumper costs Python calls per value); the server reads it
                     # as the column's type whatever psycopg's is.
                     types.append(_BYTEA_OID)
-                    data.append(_jsonb_binary(values[c]))
+                    data.append(_json_binary(values[c], jsonb=oids[c] == _JSONB_OID))
                 else:
                     types.append(oids[c])
                     data.append(values[c])

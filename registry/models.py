@@ -84,6 +84,9 @@ FLAG_RAISERS = ("machine", "reviewer")
 
 # JSON on both engines, JSONB on PostgreSQL (indexable, compact).
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+# The provenance of nested rows: written once per run and read whole, never queried inside, so
+# plain ``json`` on PostgreSQL (kept as sent, not converted: cheaper to load; migration 0004).
+ProvenanceJSON = JSON()
 NOW = text("CURRENT_TIMESTAMP")
 
 
@@ -478,9 +481,9 @@ def _child_columns(parent: str, index: str) -> list[Any]:
         Column("page", Integer(), nullable=False),
         Column("run_id", Text(), nullable=False),  # the run that last wrote the row
         Column("last_seen_run_id", Text(), nullable=False),  # the latest run that read it
-        Column("raw_values", JSONType, nullable=True),  # field → text as read
-        Column("confidences", JSONType, nullable=True),  # field → 0..1
-        Column("boxes", JSONType, nullable=True),  # field → [left, top, width, height]
+        Column("raw_values", ProvenanceJSON, nullable=True),  # field → text as read
+        Column("confidences", ProvenanceJSON, nullable=True),  # field → 0..1
+        Column("boxes", ProvenanceJSON, nullable=True),  # field → [left, top, width, height]
         Column("created_at", DateTime(timezone=True), server_default=NOW, nullable=False),
         Column("updated_at", DateTime(timezone=True), server_default=NOW, nullable=False),
         CheckConstraint(column(index) >= 1, name=index),

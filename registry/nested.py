@@ -29,9 +29,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from sqlalchemy import Boolean, Double, Integer, SmallInteger, Table, case, or_, select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Connection
 
-from registry.bulk import select_in, upsert
+from registry.bulk import is_distinct, select_in, upsert
 from registry.models import NESTED_TABLES, FieldValue
 
 log = logging.getLogger(__name__)
@@ -304,7 +305,8 @@ def write_nested(conn: Connection, rows: NestedRows, run_id: str, now: Any) -> i
 
     def conflict(stmt: Any) -> Any:
         new = stmt.excluded
-        differs = or_(*[t.c[c].is_distinct_from(new[c]) for c in data])
+        pg = isinstance(stmt, postgresql.Insert)
+        differs = or_(*[is_distinct(t.c[c], new[c], pg) for c in data])
         return stmt.on_conflict_do_update(
             index_elements=[t.c[c] for c in key],
             set_={

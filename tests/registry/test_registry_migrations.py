@@ -46,7 +46,8 @@ TABLES_0003 = {  # the portal's (migration 0003)
     "reconciliation_decisions",
 }
 # revision → tables it adds, oldest first
-STEPS = {"0001": TABLES, "0002": TABLES_0002, "0003": TABLES_0003}
+# 0004 adds no table: the nested rows' provenance becomes json (not jsonb) on PostgreSQL
+STEPS = {"0001": TABLES, "0002": TABLES_0002, "0003": TABLES_0003, "0004": set()}
 ALL_TABLES = set().union(*STEPS.values())
 
 
@@ -71,7 +72,10 @@ def test_downgrade_one_step_then_upgrade_again(db_url):
             "alembic_version"
         }
         assert current_revision(engine) == older[-1]
+        assert _provenance_types(engine) <= {"jsonb", "json"}  # 0003: jsonb on PostgreSQL
+        assert engine.dialect.name != "postgresql" or _provenance_types(engine) == {"jsonb"}
         upgrade(engine)
+        assert engine.dialect.name != "postgresql" or _provenance_types(engine) == {"json"}
         assert current_revision(engine) == head_revision() == head
         assert set(inspect(engine).get_table_names()) == ALL_TABLES | {"alembic_version"}
         downgrade(engine, "base")
@@ -80,6 +84,17 @@ def test_downgrade_one_step_then_upgrade_again(db_url):
         assert current_revision(engine) == head
     finally:
         engine.dispose()
+
+
+def _provenance_types(engine) -> set[str]:
+    """The database types of the nested rows' provenance columns (PostgreSQL's names)."""
+    inspector = inspect(engine)
+    return {
+        str(c["type"]).lower()
+        for t in ("household_members", "land_holders", "land_vertices")
+        for c in inspector.get_columns(t)
+        if c["name"] in ("raw_values", "confidences", "boxes")
+    }
 
 
 def test_models_agree_with_migrations(engine):
