@@ -27,8 +27,11 @@ from transforms.admin_units import province_names
 _LETTER = "A-ZÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĐĨŨƠƯ\u1ea0-\u1ef9"
 _VOWEL = "AEIOUYÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝĂĨŨƠƯ\u1ea0-\u1ef9"
 _CONSONANT = "BCDĐGHKLMNPQRSTVX"
-_WORD = rf"(?:[{_LETTER}]*[{_VOWEL}][{_LETTER}]*|[{_LETTER}]+(?=['’]))"
-NAME = rf"^{_WORD}(?:(?: |['’] ?|-){_WORD}){{1,}}$"
+_WORD = rf"[{_LETTER}]*[{_VOWEL}][{_LETTER}]*"
+_PREFIX = rf"[{_LETTER}]+['’] ?"  # K' of K' BRỒNG: a word of its own, vowel or not
+_PART = rf"(?:{_PREFIX})*{_WORD}"
+# two or more parts, or one part with a prefix (no look-around: pyarrow's RE2 runs it)
+NAME = rf"^(?:{_PART}(?:(?: |-){_PART})+|(?:{_PREFIX})+{_WORD})$"
 # Two syllables run together (VĂNTÚ, NGUYÊNGIA: the space was lost): a vowel, a consonant that
 # can close a Vietnamese syllable, a consonant that can open one, a vowel. One Vietnamese
 # syllable never holds that; minority names as the registers write them seldom do.
