@@ -39,6 +39,24 @@ MERGED_SYLLABLES = (
     rf"[{_VOWEL}](?:NG|NH|CH|N|M|C|T|P)"
     rf"(?:NGH|NG|NH|GH|GI|KH|PH|QU|TH|TR|CH|[{_CONSONANT}])[{_VOWEL}]"
 )
+# Punctuation no clerk writes in a place text: a full stop after a word with more words after it
+# (``Thuận. Hạnh``, ``thu.tiền``; abbreviations are one or two capitals: ``TP.``, ``X.``, ``P.3``),
+# or a mark glued to an administrative word (``huyện, Bắc Bình``, ``Thôn- Liên Hòa``).
+_UNIT_WORDS = (
+    "xã|phường|huyện|quận|tỉnh|thôn|tổ|ấp|thị trấn|thành phố|thị xã|khu phố|buôn|bon|đường"
+)
+STRAY_PUNCTUATION = (
+    r"[a-zà-ỹđ]{2}\.\s*[A-Za-zÀ-ỹĐđ]"
+    rf"|(?i:(?:^|[\s,])(?:{_UNIT_WORDS})[,.\-'’])"
+)
+# The bodies that register civil status and issue land certificates, as they are written: a
+# People's Committee of a unit (before or after the 2025 reform: a special zone is one too),
+# the provincial land department or a land registration office.
+_UNITS = "(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)"
+AUTHORITY = (
+    rf"^(?i:(?:ủy|uỷ) ban nhân dân {_UNITS} |ubnd (?:{_UNITS}|tp\.|tx\.|tt\.|[hxpq]\.) ?"
+    r"|sở tài nguyên và môi trường |(?:chi nhánh )?văn phòng đăng ký (?:đất đai|quyền sử dụng))"
+)
 # A place text that ran into the next line of the form: the date line of the signature block
 # (``Ngày, tháng``, ``ngày 22 tháng 09``) or the signer's title (TM., KT., CHỦ TỊCH).
 SWALLOWED_LINE = r"(?i:\bngày\b[\s\d,./]*\btháng\b|\b(?:TM|KT)\.\s|\bCH[UỦ] TỊCH\b)"
@@ -72,8 +90,11 @@ def text_expectations(fields: Iterable[str]) -> list[gxe.Expectation]:
             out.append(_expect(match, f, NAME, "malformed_name"))
             out.append(_expect(no_match, f, MERGED_SYLLABLES, "merged_words"))
         elif f.endswith("_text"):
+            if f.endswith("authority_text"):
+                out.append(_expect(match, f, AUTHORITY, "authority_not_recognised"))
             out.append(_expect(no_match, f, STRAY_SYMBOLS, "stray_symbols"))
             out.append(_expect(no_match, f, SWALLOWED_LINE, "swallowed_line"))
+            out.append(_expect(no_match, f, STRAY_PUNCTUATION, "stray_punctuation"))
             out.append(_expect(no_match, f, misspelt_province_regex(), "misspelt_province"))
         elif f in ACT_DATES:
             out.append(_expect(match, f, FULL_DATE, "incomplete_date"))

@@ -85,6 +85,16 @@ REASONS: dict[str, tuple[str, str]] = {
         "Họ tên có hai tiếng dính liền (mất khoảng trắng khi đọc?); cần kiểm tra",
         "Two syllables of the name run together (a space lost in reading?); please check",
     ),
+    "authority_not_recognised": (
+        "Cơ quan không được viết như tên cơ quan nhà nước (Ủy ban nhân dân …, Sở Tài nguyên và"
+        " Môi trường, Văn phòng đăng ký đất đai); có thể đọc sai",
+        "The authority is not written as a state body's name (Ủy ban nhân dân …, Sở Tài nguyên"
+        " và Môi trường, Văn phòng đăng ký đất đai); it may be misread",
+    ),
+    "stray_punctuation": (
+        "Địa danh có dấu chấm, dấu phẩy hoặc gạch ngang không đúng chỗ; có thể đọc sai",
+        "The place text has a full stop, comma or dash out of place; it may be misread",
+    ),
     "swallowed_line": (
         "Giá trị lẫn sang dòng khác của mẫu (dòng ngày tháng, chức danh người ký); cần kiểm tra",
         "The value runs into another line of the form (the date line, the signer's title); "

@@ -6,9 +6,11 @@ import re
 import pytest
 
 from expectations.text_checks import (
+    AUTHORITY,
     FULL_DATE,
     MERGED_SYLLABLES,
     NAME,
+    STRAY_PUNCTUATION,
     STRAY_SYMBOLS,
     SWALLOWED_LINE,
     misspelt_province_regex,
@@ -70,6 +72,40 @@ def test_a_value_that_ran_into_the_next_line(text, swallowed):
     assert bool(re.search(SWALLOWED_LINE, text)) is swallowed
 
 
+@pytest.mark.parametrize(
+    ("text", "stray"),
+    [
+        ("Ủy ban nhân dân xã Thuận. Hạnh, huyện Đắk Song", True),  # a speck read as a full stop
+        ("Nhà nước giao đất có thu.tiền sử dụng đất", True),
+        ("UBND xã Hòa Thắng, huyện, Bắc Bình, tỉnh Bình Thuận", True),
+        ("Thôn- Liên Hòa, xã Lộc Bảo", True),
+        ("Số 12, P.3, Q.1, TP. Hồ Chí Minh", False),  # abbreviations
+        ("TT. Di Linh, H. Di Linh, tỉnh Lâm Đồng", False),
+        ("Thôn 1, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm Đồng.", False),  # the end of the text
+    ],
+)
+def test_punctuation_out_of_place(text, stray):
+    assert bool(re.search(STRAY_PUNCTUATION, text)) is stray
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("Ủy ban nhân dân xã Hòa Thắng, huyện Bắc Bình, tỉnh Bình Thuận", True),
+        ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", True),
+        ("UBND phường Lộc Phát, thành phố Bảo Lộc", True),
+        ("Ủy ban nhân dân đặc khu Phú Quý, tỉnh Lâm Đồng", True),  # a unit since 2025
+        ("Sở Tài nguyên và Môi trường tỉnh Lâm Đồng", True),
+        ("Chi nhánh Văn phòng đăng ký đất đai huyện Di Linh", True),
+        ("Ủy ban nhận dân xã Thuận Hạnh", False),  # a misread mark
+        ("ỦY BAN NHÂN DÂN TĨNH LÂM ĐỒNG", False),
+        ("UBND-phường Lộc Phát", False),
+    ],
+)
+def test_authority_written_as_a_state_body(text, ok):
+    assert bool(re.search(AUTHORITY, text)) is ok
+
+
 def test_no_false_alarm_on_the_names_of_the_province():
     """Names as the generator's provider makes them (Kinh, and the minority peoples of Lâm Đồng
     as the registers write them): none is malformed or merged."""
@@ -117,6 +153,7 @@ def test_dates_of_acts_in_full_and_checks_chosen_by_field_name():
         ("x_full_name", "merged_words"),
         ("place_of_death_text", "stray_symbols"),
         ("place_of_death_text", "swallowed_line"),
+        ("place_of_death_text", "stray_punctuation"),
         ("place_of_death_text", "misspelt_province"),
     }  # a date of birth may be a year only: not checked
 
