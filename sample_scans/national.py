@@ -38,6 +38,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sohoa.national_format import RECONCILE_COMPARED_FIELDS as COMPARED_FIELDS
 from sohoa.national_format import RECONCILE_NATIONAL_COLUMNS as NATIONAL_COLUMNS
 from sohoa.national_format import RECONCILE_PAPER_COLUMNS as PAPER_COLUMNS
 
@@ -50,14 +51,6 @@ TRUTH_COLUMNS = (
     "duplicate_of_entry_id",
     "differing_fields",
     "divergences",
-)
-COMPARED_FIELDS = (
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "id_number",
-    "address_commune_code",
-    "relationship_to_head",
 )
 
 # Rates of divergence per paper entry or book (rough guesses, documented in the README).

@@ -293,6 +293,15 @@ RECONCILE_PAPER_COLUMNS = (
     "address_commune_code",
     "relationship_to_head",
 )
+# The fields a paper entry and its national record are compared on ("differing_fields").
+RECONCILE_COMPARED_FIELDS = (
+    "full_name",
+    "sex",
+    "date_of_birth",
+    "id_number",
+    "address_commune_code",
+    "relationship_to_head",
+)
 RECONCILE_NATIONAL_COLUMNS = (
     "personal_id",
     "legacy_id",

@@ -25,17 +25,9 @@ import pandas as pd
 
 from registry.reconcile import settings as model_settings
 from registry.reconcile.linkage import probability
+from sohoa.national_format import RECONCILE_COMPARED_FIELDS as COMPARED_FIELDS
 
 log = logging.getLogger(__name__)
-
-COMPARED_FIELDS = (
-    "full_name",
-    "sex",
-    "date_of_birth",
-    "id_number",
-    "address_commune_code",
-    "relationship_to_head",
-)
 
 
 def apply_vetoes(pairs: pd.DataFrame, policy: dict[str, Any]) -> pd.DataFrame:

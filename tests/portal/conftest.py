@@ -6,17 +6,13 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.exc import DBAPIError
 
 from portal.accounts import add_user
 from registry.db import get_engine, upgrade
@@ -26,7 +22,6 @@ from sohoa.national_format import ENVELOPE_FIELDS, EXTRACTED_FIELDS, NATIONAL_FI
 # argon2's cheapest parameters: the same code path, without seconds of hashing per test
 os.environ.setdefault("SOHOA_ARGON2_PROFILE", "CHEAPEST")
 
-PG = os.environ.get("SOHOA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 COMMUNE_A, COMMUNE_B = "24778", "24850"
 PASSWORD = "correct horse battery"
 # personal data that must never reach a user of the other commune
@@ -147,25 +142,3 @@ def portal(tmp_path, monkeypatch) -> Iterator[Portal]:
     app.state.engine.dispose()
     engine.dispose()
     get_settings.cache_clear()
-
-
-@contextmanager
-def throwaway_postgres(prefix: str) -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL database, dropped afterwards. Unreachable PostgreSQL
-    fails the test in CI (it must run there) and skips it elsewhere."""
-    admin = create_engine(PG, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    try:
-        admin.connect().close()
-    except DBAPIError as e:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"PostgreSQL not reachable at {PG}: {e}", pytrace=False)
-        pytest.skip(f"PostgreSQL not reachable at {PG}")
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()

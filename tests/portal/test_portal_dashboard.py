@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 import pytest
-from conftest import COMMUNE_A, COMMUNE_B, birth_frame, throwaway_postgres
+from conftest import COMMUNE_A, COMMUNE_B, birth_frame
 from sqlalchemy import select, update
 
 from portal import dashboard
@@ -55,7 +55,7 @@ def dashboard_engine(request, tmp_path, monkeypatch):
         engine.dispose()
         get_settings.cache_clear()
         return
-    with throwaway_postgres("sohoa_dashboard") as url:
+    with request.getfixturevalue("pg_database")("sohoa_dashboard") as url:
         upgrade(url)
         engine = get_engine(url)
         yield engine

@@ -8,7 +8,6 @@ import os
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from conftest import throwaway_postgres
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import DBAPIError
 
@@ -36,7 +35,7 @@ def url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'schema.db'}"
         return
-    with throwaway_postgres("sohoa_portal") as url:
+    with request.getfixturevalue("pg_database")("sohoa_portal") as url:
         yield url
 
 

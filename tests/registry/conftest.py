@@ -1,60 +1,26 @@
 """Fixtures for the database tests: one migrated database per test, on each engine.
 
 ``db_url`` is parametrised over SQLite (a file in the test's tmp folder, always) and PostgreSQL
-(a throwaway database created and dropped around each test, marked ``integration``). The
-PostgreSQL server is ``SOHOA_TEST_PG_URL`` (default: postgres on 127.0.0.1:5432, trust auth).
-When it cannot be reached its tests are skipped with the reason, except under ``CI=true``, where
-they fail: CI must not go green without having run them.
+(a throwaway database created and dropped around each test, marked ``integration``; the server
+and the rule for an unreachable one are ``pg_admin``'s, in ``tests/conftest.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import uuid
 from collections.abc import Callable, Iterator
-from functools import cache
 from typing import Any
 
 import pandas as pd
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
 from registry.db import get_engine, upgrade
 from registry.models import Base
 from sohoa.national_format import ENVELOPE_FIELDS, EXTRACTED_FIELDS, NATIONAL_FIELDS
 
-PG_ADMIN_URL = os.environ.get(
-    "SOHOA_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-
 BIRTH_FIELDS = NATIONAL_FIELDS["birth_registration"]
-
-
-@cache
-def _postgres_unreachable() -> str | None:
-    engine = create_engine(PG_ADMIN_URL, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect():
-            return None
-    except Exception as e:  # any failure to connect means "not reachable", said with the cause
-        return f"PostgreSQL not reachable at {PG_ADMIN_URL} ({type(e).__name__}: {e})"
-    finally:
-        engine.dispose()
-
-
-@pytest.fixture(scope="session")
-def pg_admin() -> Iterator[Engine]:
-    """An AUTOCOMMIT engine on the server's maintenance database, to create test databases."""
-    reason = _postgres_unreachable()
-    if reason:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{reason}; CI=true requires PostgreSQL", pytrace=False)
-        pytest.skip(reason)
-    engine = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture(
@@ -68,15 +34,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'registry.db'}"
         return
-    admin: Engine = request.getfixturevalue("pg_admin")
-    name = f"sohoa_test_{uuid.uuid4().hex[:16]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield admin.url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    with request.getfixturevalue("pg_database")("sohoa_test") as url:
+        yield url
 
 
 @pytest.fixture
