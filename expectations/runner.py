@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from expectations import birth, death, household, land, marriage
+from expectations.text_checks import add_spelling_columns
 from sohoa.settings import Settings, get_settings
 from transforms import flat_rows, row_values
 from transforms.flags import REASONS, FlagCollector
@@ -163,7 +164,7 @@ def validate(
     settings = settings or get_settings()
     today = today or dt.date.today()
     module = _SUITES[doc_type]
-    prepared = module.prepare(df, settings, today)
+    prepared = add_spelling_columns(module.prepare(df, settings, today))
 
     with contextlib.ExitStack() as stack:
         if data_docs_dir is not None:
@@ -260,11 +261,17 @@ def _suite_columns(prepared: pd.DataFrame, vd) -> pd.DataFrame:
     """Only the columns the suite reads: GX hashes the whole frame it is given (pickling it when
     cells hold lists, as ``members`` and ``flags`` do), which cost more than the checks."""
     wanted: set[str] = set()
+    texts: set[str] = set()
     for expectation in vd.suite.expectations:
         kwargs = expectation.configuration.kwargs
         wanted.update(kwargs.get(k) for k in ("column", "column_A", "column_B") if kwargs.get(k))
         wanted.update(kwargs.get("column_list") or ())
-    return prepared[[c for c in prepared.columns if c in wanted]]
+        if "regex" in kwargs:
+            texts.add(kwargs["column"])
+    out = prepared[[c for c in prepared.columns if c in wanted]]
+    # GX's regex checks read ``column.astype(str)``: converted once here, not once per check
+    # (a place column has five), they run on pyarrow strings with RE2
+    return out.astype({c: "str" for c in texts if c in out.columns and out[c].dtype == object})
 
 
 def _hold_reason(outcomes: list[ExpectationOutcome], share: float, doc_type: str):
@@ -320,7 +327,7 @@ def _validate_table(df, table, suite_module, settings, today, collector, failed,
     rows = explode_rows(df, table)
     if rows.empty:
         return
-    prepared = suite_module.prepare(rows, settings, today)
+    prepared = add_spelling_columns(suite_module.prepare(rows, settings, today))
     vd = _ephemeral_table(suite_module.SUITE_NAME, suite_module, today)
     result = vd.run(batch_parameters={"dataframe": _suite_columns(prepared, vd)},
                     result_format="COMPLETE")  # fmt: skip

@@ -115,7 +115,7 @@ def _tables() -> dict:
 _TONED_PAIR = re.compile(r"(?i)(o[àáảãạ]|o[èéẻẽẹ]|u[ỳýỷỹỵ]|[òóỏõọ]a|[òóỏõọ]e|[ùúủũụ]y)")
 
 
-def _tone_placements(name: str) -> set[str]:
+def tone_placements(name: str) -> set[str]:
     """``name`` with the tone of oa/oe/uy on either vowel: ``Khánh Hòa`` and ``Khánh Hoà``
     are both in use (old and new placement), and both are right."""
 
@@ -147,7 +147,27 @@ def province_names() -> frozenset[str]:
         names.add(re.sub(r"^(?:Tỉnh|Thành phố)\s+", "", r["province"]))
     names |= _FORMER_PROVINCES
     names |= {n.replace("Đắk", "Đăk") for n in names}  # both spellings are in official use
-    return frozenset(v for n in names if n for v in _tone_placements(n))
+    return frozenset(v for n in names if n for v in tone_placements(n))
+
+
+_LEVEL_PREFIX = re.compile(
+    r"^(?:Tỉnh|Thành phố|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn|Đặc khu)\s+", re.I
+)
+
+
+@lru_cache(maxsize=1)
+def official_unit_names() -> frozenset[str]:
+    """Every province, district and commune name of the whole country, before (legacy list)
+    and after the 2025 reform, without its level word: ``Đinh Trang Hòa``, ``Đô Lương``, ``2``."""
+    from vietnamadminunits.database.main import get_data
+
+    legacy = get_data(
+        ["province", "district", "ward", "provinceShort", "districtShort", "wardShort"],
+        "admin_units_legacy",
+    )
+    current = get_data(["province", "ward", "provinceShort", "wardShort"])
+    names = {_LEVEL_PREFIX.sub("", v) for r in [*legacy, *current] for v in r.values() if v}
+    return frozenset(names | _FORMER_PROVINCES)
 
 
 def _result_from_new_wards(news: set[str], province_key: str | None) -> AdminResult:

@@ -100,6 +100,18 @@ REASONS: dict[str, tuple[str, str]] = {
         "The value runs into another line of the form (the date line, the signer's title); "
         "please check",
     ),
+    "unofficial_unit_name": (
+        "Tên xã/phường/huyện không đúng như danh mục đơn vị hành chính (sai dấu, thiếu chữ?);"
+        " có thể đọc sai",
+        "A commune, ward or district name is not spelt as in the official list of units (a"
+        " mark or letter misread, cut short?); it may be misread",
+    ),
+    "garbled_place_word": (
+        "Địa danh có chữ không ai viết (Tố 6, tỉnhi, chữ lẫn số, chữ hoa giữa từ, chữ ngoài"
+        " tiếng Việt); có thể đọc sai",
+        "The place text holds a word no clerk writes (Tố 6, tỉnhi, letters among digits, a"
+        " capital inside a word, a letter Vietnamese does not use); it may be misread",
+    ),
     "stray_symbols": (
         "Địa danh có ký hiệu lạ (dấu hỏi, hai chấm, ngoặc kép…); có thể đọc sai",
         "The place text holds stray symbols (?, :, quotes…); it may be misread",

@@ -80,7 +80,12 @@ def test_data_docs_built(raw_birth, tmp_path):
     rows = [{"registration_number": f"{i}/KS"} for i in range(5)]
     report = validate(normalise(raw_birth(rows), DT), DT, data_docs_dir=tmp_path / "docs")
     assert report.data_docs_index is not None and report.data_docs_index.is_file()
-    assert list((tmp_path / "docs").rglob("validations/**/*.html"))
+    pages = list((tmp_path / "docs").rglob("validations/**/*.html"))
+    assert pages
+    # a text check reads as its reason, not as its regex (the province check's is 23 kB)
+    html = pages[0].read_text("utf-8")
+    assert "garbled_place_word" in html and "Địa danh có chữ không ai viết" in html
+    assert "Lâm Đồng" not in html
 
 
 def test_a_second_writer_waits_for_the_data_docs_lock(raw_birth, tmp_path):

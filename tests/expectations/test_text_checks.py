@@ -8,6 +8,7 @@ import pytest
 from expectations.text_checks import (
     AUTHORITY,
     FULL_DATE,
+    GARBLED_PLACE_WORD,
     MERGED_SYLLABLES,
     NAME,
     STRAY_PUNCTUATION,
@@ -15,6 +16,7 @@ from expectations.text_checks import (
     SWALLOWED_LINE,
     misspelt_province_regex,
     text_expectations,
+    units_spelt_officially,
 )
 from transforms import normalise
 
@@ -120,6 +122,85 @@ def test_no_false_alarm_on_the_names_of_the_province():
 
 
 @pytest.mark.parametrize(
+    ("text", "garbled"),
+    [  # misreads seen on harsh pages
+        ("Tố 6, xã Trạm Hành, thành phố Đà Lạt, tỉnh Lâm Đồng", True),  # Tổ 6
+        ("Thôn 1, phuờng 3, quận 5", True),
+        ("Thôn 9, xã Hòa Ninh, huyện Di Linh, 6800ME55G Đồng", True),
+        ("Tổ 15, xã Quảng Ngãi, huyện Đạ HuQsi, tỉnh Lâm Đồng", True),
+        ("huyện Tuy Phong, tỉnhi Bình Thuận", True),
+        ("huyện Tuy Phong, tỉnh Bïnh Thuận", True),
+        # as clerks write them
+        ("Tổ 6, xã Trạm Hành, thành phố Đà Lạt, tỉnh Lâm Đồng", False),
+        ("Tổ dân phố 3, phường 12, quận Gò Vấp", False),
+        ("Số 232/5B đường Trần Phú, thị trấn Ma Lâm", False),
+        ("Thôn 12A, xã Đạ Huoai, TP. Bảo Lộc", False),
+        ("Tô Hiệu, Tịnh Hiệp, Quảng Ngãi", False),  # communes written without "xã"
+        ("buôn K'Mạ, xã Ea H'Leo, tỉnh Đắk Lắk", False),
+        ("Bệnh viện Đa khoa tỉnh Đắk Nông", False),
+    ],
+)
+def test_a_word_no_clerk_writes(text, garbled):
+    assert bool(re.search(GARBLED_PLACE_WORD, text)) is garbled
+
+
+def test_no_official_unit_name_is_garbled():
+    """Every province, district and commune name of the lists before and after 2025 (with and
+    without its unit word), bare and inside an address: no false alarm."""
+    from vietnamadminunits.database.main import get_data
+
+    names = {
+        v
+        for rows in (
+            get_data(["province", "district", "ward", "provinceShort", "districtShort",
+                      "wardShort"], "admin_units_legacy"),
+            get_data(["province", "ward", "provinceShort", "wardShort"]),
+        )
+        for r in rows for v in r.values() if v
+    }  # fmt: skip
+    assert len(names) > 10_000
+    # a name starts with a capital (the library's short name of Xã É Tòng is "é Tòng")
+    names = {n[0].upper() + n[1:] for n in names}
+    for name in names:
+        for text in (name, f"Tổ 1, xã {name}, tỉnh Lâm Đồng", f"Thôn 1, {name}"):
+            assert not re.search(GARBLED_PLACE_WORD, text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "official"),
+    [  # misreads seen on harsh pages: a mark, a letter, a line cut short or run together
+        ("huyện Đồ Lương, tỉnh Nghệ An", False),  # Đô Lương
+        ("Tổ dân phố 15, xã Đỉnh Trang Hòa, huyện Di Linh, tỉnh Lâm Đồng", False),
+        ("Thôn 9, xã Đambrri, thành phố Bảo Lộc, tỉnh Lâm Đồng", False),
+        ("Ủy ban nhân dân xã Bà Gia, huyện Đạ", False),
+        ("Thôn 4, xã Đồng Nai Thượng, huyện Đạ Đồng", False),
+        ("UBND xã kiêm HIỆP", False),
+        ("Thôn 6, xã Tam Thanh, huyện Phú Qưí, tỉnh Bình Thuận", False),
+        # as written: case, old tone placement, Quí/Quý, abbreviations, apostrophes, numbers
+        ("huyện Đô Lương, tỉnh Nghệ An", True),
+        ("UBND XÃ LIÊN HIỆP", True),
+        ("Thôn 6, xã Tam Thanh, huyện Phú Quí, tỉnh Bình Thuận", True),
+        ("xã Hoà Ninh, huyện Di Linh", True),
+        ("Thôn 9, xã Đamb'ri, thành phố Bảo Lộc, tỉnh Lâm Đồng", True),
+        ("X. Đức Trọng, H. Đức Trọng, T. Lâm Đồng", True),
+        ("phường 2, thành phố Bảo Lộc", True),
+        ("Trạm Y tế xã Phú Hội", True),
+        ("Bệnh viện Đa khoa khu vực Bảo Lộc", True),  # names no unit after a level word
+        ("xã Đắk Búk So, huyện Tuy Đức, tỉnh Đăk Nông", True),
+    ],
+)
+def test_unit_names_spelt_as_the_official_lists(text, official):
+    assert units_spelt_officially(text) is official
+
+
+def test_no_official_unit_name_is_unofficial():
+    from transforms.admin_units import official_unit_names
+
+    for name in official_unit_names():
+        assert units_spelt_officially(f"Thôn 1, xã {name}, huyện {name}"), name
+
+
+@pytest.mark.parametrize(
     ("text", "stray", "misspelt"),
     [
         ("Thôn 1, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm Đồng", False, False),
@@ -130,6 +211,7 @@ def test_no_false_alarm_on_the_names_of_the_province():
         ("ỦY BAN NHÂN DÂN TỈNH BÌNH THUẬN", False, False),
         ("UBND thị trấn Ma Đa Guôi, tỉnh Lãm Đồng", False, True),  # tone misread
         ("xã Đà Loan, huyện Đức Trọng, tính Lâm Đông", False, True),
+        ("Bệnh viện Đa khoa tính Đấk Nông", False, True),  # "tỉnh" misread inside a part
         ("phường Phú Hài, thành phố Phan Thiết, tỉnh Bình", False, True),  # cut short
         ("Thôn ?1I, xã Phong Phú, huyện Tuy Phong", True, False),
         ("Quốc lộ: 20, xã Tân Châu", True, False),
@@ -154,7 +236,9 @@ def test_dates_of_acts_in_full_and_checks_chosen_by_field_name():
         ("place_of_death_text", "stray_symbols"),
         ("place_of_death_text", "swallowed_line"),
         ("place_of_death_text", "stray_punctuation"),
+        ("place_of_death_text", "garbled_place_word"),
         ("place_of_death_text", "misspelt_province"),
+        ("_official__place_of_death_text", "unofficial_unit_name"),
     }  # a date of birth may be a year only: not checked
 
 
