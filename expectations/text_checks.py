@@ -15,6 +15,7 @@ The regex checks run as Great Expectations on pyarrow strings (RE2, vectorised);
 check needs the lists (17,000 names, too large for one regex), so ``add_spelling_columns`` works
 it out once per distinct text into a helper column that the suite checks.
 """
+
 from __future__ import annotations
 
 import re
@@ -128,11 +129,12 @@ _WORD_CHARS = _VN_LOWER + _VN_UPPER + "0123456789_"
 _WORD_END = " \t\n\r\f\v,.;:!?'’\"()[]/-–0123456789"
 
 
-def _not_one_of(words: Iterable[str], first: str | None = None) -> str:
+def _not_one_of(words: Iterable[str], first: str | None = None, ending: str = _WORD_END) -> str:
     """Regex (no look-ahead, for RE2) that matches where none of ``words`` begins as a whole
     word: a walk down the words' letter tree that fails at the first letter no word continues
-    with, or at a letter after a complete word, or (``first`` not given) at the end of the text.
-    ``first``: the letters a wrong word may begin with (default: anything but white space)."""
+    with, or after a complete word at a character not in ``ending``, or (``first`` not given)
+    at the end of the text. ``first``: the letters a wrong word may begin with (default:
+    anything but white space)."""
     tree: dict = {}
     for word in set(words):
         node = tree
@@ -142,9 +144,9 @@ def _not_one_of(words: Iterable[str], first: str | None = None) -> str:
 
     def branch(node: dict, root: bool) -> str:
         nexts = sorted(c for c in node if c)
-        if "" in node:  # a word ends here: only a letter that continues no word is wrong
-            options = [f"[^{re.escape(_WORD_END + ''.join(nexts))}]"]
-            nexts = [c for c in nexts if c not in _WORD_END]
+        if "" in node:  # a word ends here: only what may not follow it is wrong
+            options = [f"[^{re.escape(ending + ''.join(nexts))}]"]
+            nexts = [c for c in nexts if c not in ending]
         elif root and first is not None:
             options = [f"[{re.escape(''.join(c for c in first if c not in nexts))}]"]
         else:
@@ -250,6 +252,33 @@ GARBLED_PLACE_WORD = (
 STRAY_SYMBOLS = r"[?“”\"«»:;!|_*^~`ˆ�<>=@#$%&{}\[\]\\]"
 # ``*_text`` fields that hold prose, not a place or an authority
 PROSE_TEXT_FIELDS = frozenset({"land_use_origin_text"})
+# A residence or an address names its commune (xã, phường, thị trấn, đặc khu) and then its
+# province (tỉnh, a city of province rank, or their abbreviations): one that does not was cut
+# short in reading (``tỉnh Bình Thuận``, ``…, huyện Tuy Phong``).
+_CITIES = "hồ chí minh|hà nội|hải phòng|đà nẵng|cần thơ|huế"
+COMPLETE_ADDRESS = (
+    rf"(?i:(?:^|{_NOT_LETTER})(?:xã|phường|thị trấn|đặc khu|x\.|p\.|tt\.|f\.)"
+    rf".*(?:^|{_NOT_LETTER})(?:tỉnh|t\.|(?:thành phố|tp\.?){_SPACE}*(?:{_CITIES})))"
+)
+# The origin of the land use (Nguồn gốc sử dụng), written in the words of the land law and its
+# circulars (Circular 23/2014, 10/2024: giao đất có/không thu tiền, cho thuê đất trả tiền một
+# lần/hằng năm, công nhận quyền sử dụng đất như…, nhận chuyển nhượng, thừa kế, tặng cho, góp
+# vốn, trúng đấu giá, xử lý nợ thế chấp, giải quyết tranh chấp…) or their codes (DG-CTT, QSDĐ).
+# A word outside them was misread (``chuyến nhượng``, ``quyễn sữ``).
+_ORIGIN_WORDS = (
+    "nhà nước giao đất có không thu tiền sử dụng cho thuê trả một lần hằng hàng năm công nhận "
+    "quyền như nhận chuyển đổi nhượng thừa kế được tặng góp vốn trúng đấu giá xử lý nợ thế chấp "
+    "giải quyết tranh chấp theo bản án quyết định của tòa toà án nhân dân thi hành mua bán hóa "
+    "hoá nhà ở thanh lý chia tách hợp nhất sáp doanh nghiệp tổ chức đầu tư xây dựng kinh kết cấu "
+    "hạ tầng khu cụm công nghiệp chế xuất nghệ cao kinh tế ban quản rừng phòng hộ đặc sản nông "
+    "lâm gia đình cá cộng đồng dân cư sở tôn giáo phân chung vợ chồng và từ đối với lại hình "
+    "thức miễn giảm khác khai hoang tự được trước ngày năm tháng đã nay trong ngoài hạn mức "
+    "phần diện tích thửa chủ cũ mới của"
+).split()
+ORIGIN_WORDING = (
+    rf"^(?:(?i:{'|'.join(sorted(set(_ORIGIN_WORDS), key=len, reverse=True))})|[A-ZĐ]{{2,}}"
+    rf"|[0-9/]+|[ ,;:.()/\-–]+)+$"
+)
 FULL_DATE = r"^\d{4}-\d{2}-\d{2}$"
 # Dates of an official act (registration, death, issue of a book or certificate).
 ACT_DATES = frozenset({"registration_date", "date_of_death", "issue_date"})
@@ -257,7 +286,8 @@ ACT_DATES = frozenset({"registration_date", "date_of_death", "issue_date"})
 
 def misspelt_province_regex() -> str:
     """Matches a place text whose "tỉnh" is misread (``tính``, ``tình``, ``tnh``) or is followed
-    by no province name as the official lists spell it (``tỉnh Lãm Đồng``, ``tỉnh Bình``)."""
+    by no province name as the official lists spell it (``tỉnh Lãm Đồng``, ``tỉnh Bình``) or by
+    more than the name (``tỉnh Lâm Đồng 'bmbt``: a province ends its part)."""
     names = set()
     for name in province_names():  # Bà Rịa - Vũng Tàu, Bà Rịa-Vũng Tàu, Bà Rịa – Vũng Tàu
         for dash in ("-", "–"):
@@ -270,7 +300,8 @@ def misspelt_province_regex() -> str:
         rf"|{_SPACE}(?:tính|tình|tinh|tnh|TÍNH){_SPACE}+[A-ZĐ]"
     )
     before = f"[^{re.escape(_WORD_CHARS)}]"
-    anything_else = _not_one_of({n.lower() for n in names})  # inside (?i:…)
+    # inside (?i:…); the province ends the text or a part: ``tỉnh Lâm Đồng vác`` is a misread
+    anything_else = _not_one_of({n.lower() for n in names}, ending=",.;")
     return rf"{misread}|(?i:(?:^|{before})tỉnh{_SPACE}+{anything_else})"
 
 
@@ -364,6 +395,10 @@ def text_expectations(fields: Iterable[str]) -> list[gxe.Expectation]:
                     description=f"{f}: {vi} — {en} (unofficial_unit_name)",
                 ))  # fmt: skip
             out.append(_expect(no_match, f, misspelt_province_regex(), "misspelt_province"))
+            if f.endswith(("residence_text", "address_text")):
+                out.append(_expect(match, f, COMPLETE_ADDRESS, "incomplete_address"))
+            if f == "land_use_origin_text":
+                out.append(_expect(match, f, ORIGIN_WORDING, "unknown_origin_wording"))
         elif f in ACT_DATES:
             out.append(_expect(match, f, FULL_DATE, "incomplete_date"))
     return out

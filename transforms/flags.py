@@ -100,6 +100,15 @@ REASONS: dict[str, tuple[str, str]] = {
         "The value runs into another line of the form (the date line, the signer's title); "
         "please check",
     ),
+    "incomplete_address": (
+        "Địa chỉ thiếu xã/phường hoặc tỉnh/thành phố; có thể bị cắt khi đọc",
+        "The address lacks its commune/ward or its province/city; it may have been cut off in"
+        " reading",
+    ),
+    "unknown_origin_wording": (
+        "Nguồn gốc sử dụng đất có chữ không thuộc cách ghi của luật đất đai; có thể đọc sai",
+        "The origin of the land use holds a word outside the land law's wording; it may be misread",
+    ),
     "unofficial_unit_name": (
         "Tên xã/phường/huyện không đúng như danh mục đơn vị hành chính (sai dấu, thiếu chữ?);"
         " có thể đọc sai",
@@ -117,8 +126,9 @@ REASONS: dict[str, tuple[str, str]] = {
         "The place text holds stray symbols (?, :, quotes…); it may be misread",
     ),
     "misspelt_province": (
-        "Tên tỉnh viết sai hoặc không có trong danh mục (có thể đọc sai dấu)",
-        "The province name is misspelt or not in the official list (a misread mark?)",
+        "Tên tỉnh viết sai, không có trong danh mục hoặc có chữ thừa sau tên (có thể đọc sai)",
+        "The province name is misspelt, not in the official list or followed by stray words (a"
+        " misread?)",
     ),
     "incomplete_date": (
         "Ngày của văn bản phải đủ ngày, tháng, năm; chỉ đọc được một phần",

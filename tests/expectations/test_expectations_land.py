@@ -31,7 +31,7 @@ GOOD = {
             "full_name": "NGUYỄN VĂN AN",
             "birth_year": 1970,
             "id_number": "250123456",
-            "address_text": "Thôn 2",
+            "address_text": "Thôn 2, xã Liên Hiệp, huyện Đức Trọng, tỉnh Lâm Đồng",
         },
     ],
     "vertices": [

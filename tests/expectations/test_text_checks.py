@@ -7,10 +7,12 @@ import pytest
 
 from expectations.text_checks import (
     AUTHORITY,
+    COMPLETE_ADDRESS,
     FULL_DATE,
     GARBLED_PLACE_WORD,
     MERGED_SYLLABLES,
     NAME,
+    ORIGIN_WORDING,
     STRAY_PUNCTUATION,
     STRAY_SYMBOLS,
     SWALLOWED_LINE,
@@ -201,6 +203,42 @@ def test_no_official_unit_name_is_unofficial():
 
 
 @pytest.mark.parametrize(
+    ("text", "complete"),
+    [
+        ("Thôn 4, xã Hòa Trung, huyện Di Linh, tỉnh Lâm Đồng", True),
+        ("Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh", True),
+        ("Số 12, P. 3, TP. Hồ Chí Minh", True),
+        ("Thôn 1, X. Đức Trọng, T. Lâm Đồng", True),
+        ("Thôn 2, đặc khu Phú Quý, tỉnh Lâm Đồng", True),
+        ("tỉnh Bình Thuận", False),  # the street, ward and town were lost
+        ("Tổ dân phố 6, xã Phong Phú, huyện Tuy Phong", False),  # the province line was lost
+        ("gày chuyển đến", False),  # the next label read as the value
+    ],
+)
+def test_an_address_names_its_commune_and_province(text, complete):
+    assert bool(re.search(COMPLETE_ADDRESS, text)) is complete
+
+
+@pytest.mark.parametrize(
+    ("text", "lawful"),
+    [
+        ("Nhận chuyển nhượng quyền sử dụng đất", True),
+        ("Nhà nước giao đất không thu tiền sử dụng đất", True),
+        ("Công nhận QSDĐ như giao đất có thu tiền sử dụng đất", True),
+        ("Nhà nước cho thuê đất trả tiền thuê đất hằng năm", True),
+        ("DG-CTT", True),
+        ("Nhận thừa kế quyền sử dụng đất", True),
+        ("Nhận chuyến nhượng quyền sử dụng đất", False),  # misread tone
+        ("Nhà nước giao đất không thủ tiền sử dụng đất", False),
+        ("Nhà nước giao đất không thư Bàn, sử dụng đất", False),
+        ("Được tặng cho quyễn sữ dụng đất", False),
+    ],
+)
+def test_origin_of_land_use_in_the_land_laws_words(text, lawful):
+    assert bool(re.search(ORIGIN_WORDING, text)) is lawful
+
+
+@pytest.mark.parametrize(
     ("text", "stray", "misspelt"),
     [
         ("Thôn 1, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm Đồng", False, False),
@@ -212,6 +250,11 @@ def test_no_official_unit_name_is_unofficial():
         ("UBND thị trấn Ma Đa Guôi, tỉnh Lãm Đồng", False, True),  # tone misread
         ("xã Đà Loan, huyện Đức Trọng, tính Lâm Đông", False, True),
         ("Bệnh viện Đa khoa tính Đấk Nông", False, True),  # "tỉnh" misread inside a part
+        ("SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG TÍNH LÂM ĐỒNG", False, True),
+        ("xã Gia Bắc, huyện Di Linh, Tỉnh Lâm Đồng vác", False, True),  # a province ends its part
+        ("xã Quảng Trực, tỉnh Lâm Đồng 'bmbttckoj)", False, True),
+        ("tỉnh Lâm Đồng, Việt Nam", False, False),
+        ("XÃ TINH NHUỆ, HUYỆN PHÚ XUYÊN, TỈNH HÀ TÂY", False, False),  # Tinh is a name
         ("phường Phú Hài, thành phố Phan Thiết, tỉnh Bình", False, True),  # cut short
         ("Thôn ?1I, xã Phong Phú, huyện Tuy Phong", True, False),
         ("Quốc lộ: 20, xã Tân Châu", True, False),
@@ -227,18 +270,22 @@ def test_dates_of_acts_in_full_and_checks_chosen_by_field_name():
     kinds = {
         (e.column, e.meta["reason"])
         for e in text_expectations(["registration_date", "child_date_of_birth", "x_full_name",
-                                    "place_of_death_text"])
+                                    "place_of_death_text", "wife_residence_text",
+                                    "land_use_origin_text"])
     }  # fmt: skip
+    place = {"stray_symbols", "swallowed_line", "stray_punctuation", "misspelt_province"}
     assert kinds == {
         ("registration_date", "incomplete_date"),
         ("x_full_name", "malformed_name"),
         ("x_full_name", "merged_words"),
-        ("place_of_death_text", "stray_symbols"),
-        ("place_of_death_text", "swallowed_line"),
-        ("place_of_death_text", "stray_punctuation"),
+        *{(f, r) for f in ("place_of_death_text", "wife_residence_text") for r in place},
         ("place_of_death_text", "garbled_place_word"),
-        ("place_of_death_text", "misspelt_province"),
         ("_official__place_of_death_text", "unofficial_unit_name"),
+        ("wife_residence_text", "garbled_place_word"),
+        ("_official__wife_residence_text", "unofficial_unit_name"),
+        ("wife_residence_text", "incomplete_address"),  # a residence, not a place of death
+        *{("land_use_origin_text", r) for r in place},  # prose: no unit words to check
+        ("land_use_origin_text", "unknown_origin_wording"),
     }  # a date of birth may be a year only: not checked
 
 
