@@ -26,6 +26,7 @@ from functools import lru_cache
 import great_expectations.expectations as gxe
 import pandas as pd
 
+from sohoa.national_format import KINH_FAMILY_NAMES
 from transforms.admin_units import (
     expand_abbreviations,
     official_unit_names,
@@ -33,7 +34,7 @@ from transforms.admin_units import (
     tone_placements,
 )
 from transforms.flags import REASONS
-from transforms.text import map_unique
+from transforms.text import map_unique, strip_marks
 
 # The checks run on pyarrow strings with RE2 (vectorised, ~20× faster than Python's ``re`` per
 # value): so no look-around, no ``\\s``/``\\d``/``\\b`` (pandas hands those to Python's ``re``,
@@ -345,15 +346,50 @@ def units_spelt_officially(text: str) -> bool:
     return True
 
 
+# Family names of other peoples that differ from a Kinh family name by their marks alone (Tày
+# Ma / Mã, Thái Vì / Vi and Lường / Lương, Chăm Đàng / Đặng, K'Ho Lơ Mu / Lò): right as written.
+_OTHER_FAMILY_NAMES = frozenset(
+    {"MA", "LY", "LÙ", "LƯỜNG", "VÌ", "GIÀNG", "CƯ", "HẠ", "LÒ", "ĐÀNG", "LƠ", "HA"}
+)
+
+
+@lru_cache(maxsize=1)
+def _family_names() -> tuple[frozenset[str], frozenset[str]]:
+    """(family names of the name lexicon and the national format, their letters without marks)."""
+    from transforms.names import load_lexicon
+
+    known = {s for role, s in load_lexicon().weight if role == "family"} | KINH_FAMILY_NAMES
+    return frozenset(known | _OTHER_FAMILY_NAMES), frozenset(map(strip_marks, known))
+
+
+def family_name_plausible(name: str) -> bool:
+    """False when the first word of a name has the letters of a known family name but other
+    marks (``NGUYỀN``, ``NGƯYỄN``, ``TRẤN``, ``TẦNG``): a tone or hat misread that the lexicon
+    repair does not undo (it never changes one tone into another). Minority names (K' BRỒNG,
+    LIÊNG, KA SÔ) have no Kinh family name's letters and pass."""
+    if not isinstance(name, str) or not name:
+        return True
+    first = name.split(" ", 1)[0]
+    known, letters = _family_names()
+    return first in known or strip_marks(first) not in letters
+
+
 def official_spelling_column(field: str) -> str:
     return f"_official__{field}"
 
 
+def family_name_column(field: str) -> str:
+    return f"_family__{field}"
+
+
 def add_spelling_columns(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with ``_official__<field>`` (``units_spelt_officially``, once per distinct
-    text) for each place field in it; the suites check those columns."""
+    """``frame`` with, worked out once per distinct value, ``_official__<field>``
+    (``units_spelt_officially``) for each place field and ``_family__<field>``
+    (``family_name_plausible``) for each name; the suites check those columns."""
     for f in [c for c in frame.columns if is_place_field(c)]:
         frame[official_spelling_column(f)] = map_unique(frame[f], units_spelt_officially)
+    for f in [c for c in frame.columns if c.endswith("full_name") and "__" not in c]:
+        frame[family_name_column(f)] = map_unique(frame[f], family_name_plausible)
     return frame
 
 
@@ -371,6 +407,15 @@ def _expect(kind, field: str, regex: str, reason: str) -> gxe.Expectation:
     )  # fmt: skip
 
 
+def _true(column: str, field: str, reason: str) -> gxe.Expectation:
+    """A helper column of ``add_spelling_columns`` must be true; the flag names ``field``."""
+    vi, en = REASONS[reason]
+    return gxe.ExpectColumnValuesToBeInSet(
+        column=column, value_set=[True], meta={"field": field, "reason": reason, "shown": field},
+        description=f"{field}: {vi} — {en} ({reason})",
+    )  # fmt: skip
+
+
 def text_expectations(fields: Iterable[str]) -> list[gxe.Expectation]:
     """The checks that apply to ``fields`` by their names: ``*full_name`` → name shape,
     ``*_text`` → stray symbols and the province's spelling, ``ACT_DATES`` → a full date."""
@@ -380,6 +425,7 @@ def text_expectations(fields: Iterable[str]) -> list[gxe.Expectation]:
         if f.endswith("full_name"):
             out.append(_expect(match, f, NAME, "malformed_name"))
             out.append(_expect(no_match, f, MERGED_SYLLABLES, "merged_words"))
+            out.append(_true(family_name_column(f), f, "family_name_misread"))
         elif f.endswith("_text"):
             if f.endswith("authority_text"):
                 out.append(_expect(match, f, AUTHORITY, "authority_not_recognised"))
@@ -388,12 +434,7 @@ def text_expectations(fields: Iterable[str]) -> list[gxe.Expectation]:
             out.append(_expect(no_match, f, STRAY_PUNCTUATION, "stray_punctuation"))
             if is_place_field(f):
                 out.append(_expect(no_match, f, GARBLED_PLACE_WORD, "garbled_place_word"))
-                vi, en = REASONS["unofficial_unit_name"]
-                out.append(gxe.ExpectColumnValuesToBeInSet(
-                    column=official_spelling_column(f), value_set=[True],
-                    meta={"field": f, "reason": "unofficial_unit_name", "shown": f},
-                    description=f"{f}: {vi} — {en} (unofficial_unit_name)",
-                ))  # fmt: skip
+                out.append(_true(official_spelling_column(f), f, "unofficial_unit_name"))
             out.append(_expect(no_match, f, misspelt_province_regex(), "misspelt_province"))
             if f.endswith(("residence_text", "address_text")):
                 out.append(_expect(match, f, COMPLETE_ADDRESS, "incomplete_address"))

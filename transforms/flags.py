@@ -100,6 +100,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "The value runs into another line of the form (the date line, the signer's title); "
         "please check",
     ),
+    "family_name_misread": (
+        "Họ có chữ của một họ người Việt nhưng khác dấu (NGUYỀN, TRẤN); có thể đọc sai dấu",
+        "The family name has the letters of a Vietnamese family name but other marks (NGUYỀN,"
+        " TRẤN); a mark may be misread",
+    ),
     "incomplete_address": (
         "Địa chỉ thiếu xã/phường hoặc tỉnh/thành phố; có thể bị cắt khi đọc",
         "The address lacks its commune/ward or its province/city; it may have been cut off in"
