@@ -44,9 +44,10 @@ def nationality_column(out: dict, flags: FlagCollector, raw: pd.DataFrame, field
 
 
 def ethnicity_column(out: dict, flags: FlagCollector, raw: pd.DataFrame, who: str) -> pd.Series:
-    code, name, unknown = codes.ethnicity_columns(raw[f"{who}_ethnicity"])
+    code, name, unknown, guessed = codes.ethnicity_columns(raw[f"{who}_ethnicity"])
     out[f"{who}_ethnicity_code"] = code
     flags.add(unknown, f"{who}_ethnicity_code", "unknown_ethnicity", raw[f"{who}_ethnicity"])
+    flags.add(guessed, f"{who}_ethnicity_code", "ethnicity_guessed", raw[f"{who}_ethnicity"])
     return name
 
 

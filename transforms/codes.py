@@ -47,16 +47,30 @@ def ethnicity_table(code_system: str = ETHNICITY_CODE_SYSTEM) -> dict[str, tuple
 
 def ethnicity(text: str) -> tuple[str, str] | None:
     """(code, canonical name) for a printed ethnicity, or None when not recognised."""
+    found = _ethnicity_match(text)
+    return found[:2] if found else None
+
+
+def _ethnicity_match(text: str) -> tuple[str, str, bool] | None:
+    """(code, canonical name, matched by letters alone) or None: a spelling known with its
+    marks is sure; one matched without marks (``Tay`` → Tày, but also ``Cơ`` → Co when "Ho" of
+    "Cơ Ho" was lost) is a guess."""
     table = ethnicity_table()
     key = _key(text)
-    return table.get(key) or table.get(strip_marks(key))
+    if key in table:
+        return (*table[key], False)
+    loose = table.get(strip_marks(key))
+    return (*loose, True) if loose else None
 
 
-def ethnicity_columns(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """(code, canonical name, unknown mask) per row; null raw → (None, None, False)."""
-    code, name = map_unique_parts(raw, lambda v: ethnicity(v) or (None, None), 2)
+def ethnicity_columns(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(code, canonical name, unknown mask, guessed mask) per row: ``guessed`` where the
+    spelling matched only without its marks; null raw → (None, None, False, False)."""
+    code, name, guessed = map_unique_parts(
+        raw, lambda v: _ethnicity_match(v) or (None, None, False), 3
+    )
     unknown = (raw.notna() & code.isna()).astype(bool)
-    return code, name, unknown
+    return code, name, unknown, guessed.eq(True)
 
 
 # Nationality: printed name → ISO 3166-1 alpha-2. Keys go through _key (and strip_marks).

@@ -100,6 +100,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "The value runs into another line of the form (the date line, the signer's title); "
         "please check",
     ),
+    "ethnicity_guessed": (
+        "Dân tộc chỉ khớp khi bỏ dấu (Cơ → Co?); cần kiểm tra",
+        "The ethnicity matched only without its marks (Cơ → Co?); please check",
+    ),
     "family_name_misread": (
         "Họ có chữ của một họ người Việt nhưng khác dấu (NGUYỀN, TRẤN); có thể đọc sai dấu",
         "The family name has the letters of a Vietnamese family name but other marks (NGUYỀN,"
@@ -163,6 +167,7 @@ REASONS: dict[str, tuple[str, str]] = {
 # How much a flag lowers the confidence of its field (value kept but doubted, or refused → 0).
 CONFIDENCE_FACTOR: dict[str, float] = {
     "name_repaired": 0.7,
+    "ethnicity_guessed": 0.7,
     "id_ocr_repaired": 0.7,
     "id_sex_mismatch": 0.5,
     "id_year_mismatch": 0.5,

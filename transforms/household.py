@@ -158,9 +158,10 @@ def map_members(
     religion = clean_text(rows["religion"])
     out["religion"] = map_unique(religion, str.capitalize)
 
-    eth_code, _eth_name, unknown = codes.ethnicity_columns(rows["ethnicity"])
+    eth_code, _eth_name, unknown, guessed = codes.ethnicity_columns(rows["ethnicity"])
     out["ethnicity_code"] = eth_code
     flags.add(unknown, "ethnicity_code", "unknown_ethnicity", rows["ethnicity"])
+    flags.add(guessed, "ethnicity_code", "ethnicity_guessed", rows["ethnicity"])
     nat, unknown = codes.nationality_column(rows["nationality"])
     out["nationality"] = nat
     flags.add(unknown, "nationality", "unknown_nationality", rows["nationality"])

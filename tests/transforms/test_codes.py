@@ -35,10 +35,19 @@ def test_ethnicity_variants(text, code, name):
 
 
 def test_unknown_ethnicity_flagged():
-    code, name, unknown = ethnicity_columns(pd.Series(["Kinh", "Xyz", None]))
+    code, name, unknown, guessed = ethnicity_columns(pd.Series(["Kinh", "Xyz", None]))
     assert name.tolist() == ["Kinh", None, None]
     assert code.tolist() == ["01", None, None]
     assert unknown.tolist() == [False, True, False]
+    assert guessed.tolist() == [False, False, False]
+
+
+def test_ethnicity_matched_without_its_marks_is_a_guess():
+    # "Cơ Ho" read as "Cơ" matches the Co people only without marks: kept, but doubted
+    code, _name, unknown, guessed = ethnicity_columns(pd.Series(["Cơ", "Mưòng", "Mạ", "K'Ho"]))
+    assert code.tolist() == ["30", "06", "28", "16"]
+    assert guessed.tolist() == [True, True, False, False]
+    assert not unknown.any()
 
 
 def test_code_system_is_one_switch():
