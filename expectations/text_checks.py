@@ -31,7 +31,7 @@ from transforms.admin_units import (
     expand_abbreviations,
     official_unit_names,
     province_names,
-    tone_placements,
+    spelling_key,
 )
 from transforms.flags import REASONS
 from transforms.text import map_unique, strip_marks
@@ -311,22 +311,11 @@ def misspelt_province_regex() -> str:
 _NAMED_UNIT = re.compile(
     r"(?:^|[\s,])(?:xã|phường|thị trấn|thị xã|thành phố|huyện|quận|đặc khu)\s+([^,;]+)", re.I
 )
-_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
-
-
-@lru_cache(maxsize=65536)
-def _spelling_key(name: str) -> str:
-    """A unit name as compared with the official lists: case, tone placement (Hòa/Hoà), y/i
-    (Quý/Quí), Đắk/Đăk, spaces, apostrophes and hyphens (Đam B'ri, ĐamBri) aside; letters and
-    tone marks count."""
-    name = unicodedata.normalize("NFC", name).lower().replace("đăk", "đắk").translate(_Y_TO_I)
-    name = min(tone_placements(name))
-    return re.sub(r"[\s'’\-.]", "", name)
 
 
 @lru_cache(maxsize=1)
 def _official_keys() -> frozenset[str]:
-    return frozenset(map(_spelling_key, official_unit_names()))
+    return frozenset(map(spelling_key, official_unit_names()))
 
 
 def units_spelt_officially(text: str) -> bool:
@@ -341,7 +330,7 @@ def units_spelt_officially(text: str) -> bool:
         text = expand_abbreviations(text)
     for m in _NAMED_UNIT.finditer(text):
         name = m.group(1).strip(" .")
-        if name and not name[0].isdigit() and _spelling_key(name) not in keys:
+        if name and not name[0].isdigit() and spelling_key(name) not in keys:
             return False
     return True
 

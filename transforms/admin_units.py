@@ -28,7 +28,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from transforms.text import map_unique, repair_unicode
+from transforms.text import map_unique, repair_unicode, strip_marks, strip_tones
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +77,10 @@ def _tables() -> dict:
     from vietnamadminunits.database.main import get_data
 
     rows = get_data(fields=["province", "provinceKey", "provinceCode", "wardKey", "wardCode"])
+    legacy = get_data(["provinceKey", "districtKey", "wardKey", "wardShort"], "admin_units_legacy")
+    old_name = {
+        f"{r['provinceKey']}_{r['districtKey']}_{r['wardKey']}": r["wardShort"] for r in legacy
+    }
     ward_code = {(r["provinceKey"], r["wardKey"]): r["wardCode"] for r in rows}
     province_code = {r["provinceKey"]: r["provinceCode"] for r in rows}
     old_to_new_province = {old: new for new, olds in DICT_PROVINCE.items() for old in olds}
@@ -92,11 +96,16 @@ def _tables() -> dict:
                 old_to_new.setdefault(old, set()).add(f"{new_province}|{n['newWardKey']}")
     # per new province: old ward key without district → set of new wards (for district-less text)
     by_old_ward: dict[str, dict[str, set[str]]] = {}
+    # … and per old ward its name as written, for keys that several old wards share
+    named: dict[str, dict[str, list[tuple[str, set[str]]]]] = {}
     for old, news in old_to_new.items():
         old_province, _, old_ward = old.split("_", 2)
         new_province = old_to_new_province.get(old_province)
         if new_province and old_ward:
             by_old_ward.setdefault(new_province, {}).setdefault(old_ward, set()).update(news)
+            if old in old_name:
+                entry = (spelling_key(old_name[old]), news)
+                named.setdefault(new_province, {}).setdefault(old_ward, []).append(entry)
     patterns = {
         p: re.compile("|".join(sorted(map(re.escape, d), key=len, reverse=True)))
         for p, d in by_old_ward.items()
@@ -108,6 +117,7 @@ def _tables() -> dict:
         "old_to_new_province": old_to_new_province,
         "old_to_new": old_to_new,
         "by_old_ward": by_old_ward,
+        "by_old_ward_named": named,
         "old_ward_patterns": patterns,
     }
 
@@ -127,6 +137,20 @@ def tone_placements(name: str) -> set[str]:
         return unicodedata.normalize("NFC", first + second[1:] + second[0])
 
     return {name, _TONED_PAIR.sub(move, name)}
+
+
+_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+
+
+@lru_cache(maxsize=65536)
+def spelling_key(name: str) -> str:
+    """A unit name as compared with the official lists: case, tone placement (Hòa/Hoà), y/i
+    (Quý/Quí), Đắk/Đăk, spaces, apostrophes and hyphens (Đam B'ri, ĐamBri) aside; letters and
+    tone marks count (unlike the library's keys, which drop every mark: Đạ K'Nàng and Đắk Nang
+    are one key there)."""
+    name = unicodedata.normalize("NFC", name).lower().replace("đăk", "đắk").translate(_Y_TO_I)
+    name = min(tone_placements(name))
+    return re.sub(r"[\s'’\-.]", "", name)
 
 
 # Names older papers carry that the library's lists (2025, and the 63 provinces of 2008-2025
@@ -233,9 +257,41 @@ def _by_old_ward_name(expanded: str, province: str) -> AdminResult:
     t = _tables()
     pattern = t["old_ward_patterns"].get(province)
     found = pattern.findall(key_normalize(expanded)) if pattern else []
-    if found:
-        return _result_from_new_wards(t["by_old_ward"][province][max(found, key=len)], province)
-    return AdminResult(None, t["province_code"].get(province), "unknown_commune")
+    if not found:
+        return AdminResult(None, t["province_code"].get(province), "unknown_commune")
+    key = max(found, key=len)
+    news = t["by_old_ward"][province][key]
+    if len(news) > 1:  # old wards that share a key: told apart by their marks, where certain
+        news = _by_marks(
+            spelling_key(expanded), t["by_old_ward_named"][province].get(key, []), news
+        )
+    return _result_from_new_wards(news, province)
+
+
+def _by_marks(written: str, named: list[tuple[str, set[str]]], news: set[str]) -> set[str]:
+    """The new wards of the old ward whose name is written with its marks, when no other
+    candidate could have been written so with marks lost: ``Đạ K'Nàng`` is not ``Đắk Nang``
+    (ạ is no lost mark of ắ), but ``LỘC THANH`` may be ``Lộc Thành`` with its grave lost."""
+    exact = [n for name, n in named if name in written]
+    others = [name for name, _n in named if name not in written]
+    if not exact or len(set().union(*exact)) != 1:
+        return news
+    if any(_marks_lost(written, name) for name in others):
+        return news
+    return set().union(*exact)
+
+
+def _marks_lost(written: str, name: str) -> bool:
+    """Whether ``written`` holds ``name`` with some of its marks lost (tone or all)."""
+
+    def fits(w: str, c: str) -> bool:
+        return w == c or w in (strip_marks(c), strip_tones(c))
+
+    n = len(name)
+    return any(
+        all(fits(w, c) for w, c in zip(written[i : i + n], name, strict=True))
+        for i in range(len(written) - n + 1)
+    )
 
 
 @lru_cache(maxsize=65536)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sohoa.national_format import NATIONAL_FIELDS
 
@@ -218,7 +220,9 @@ class Authority:
     def full_text(self, rng: random.Random, abbreviated: bool) -> str:
         head = "UBND" if abbreviated else "Ủy ban nhân dân"
         parts = [f"{head} {self.commune_text}"]
-        if self.district_text and rng.random() < 0.85:
+        # a clerk may leave the district out, but not where the old province had two communes
+        # of that name (phường 2 of Đà Lạt and of Bảo Lộc): the text would name neither
+        if self.district_text and (rng.random() < 0.85 or not _unique_in_province(self.old)):
             parts.append(self.district_text)
         parts.append(self.province_text)
         return ", ".join(parts)
@@ -239,6 +243,19 @@ class Authority:
             d = self.district_text.split(" ", 1)
             t += f" * {d[0][0].upper()}. {d[1].upper()}"
         return t
+
+
+@lru_cache(maxsize=1)
+def _old_commune_names() -> Counter:
+    return Counter(
+        (c.old_province_code, c.text(with_district=False, with_province=False))
+        for c in admin.lam_dong_old_communes()
+    )
+
+
+def _unique_in_province(c: admin.OldCommune) -> bool:
+    key = (c.old_province_code, c.text(with_district=False, with_province=False))
+    return _old_commune_names()[key] == 1
 
 
 def draw_authority(rng: random.Random, when: dt.date) -> Authority:

@@ -77,3 +77,12 @@ def test_column_is_cached_per_unique_text():
     assert commune.tolist() == ["24958"] * 3 + [None]
     assert province.tolist() == ["68"] * 3 + [None]
     assert reason.tolist() == [None] * 4
+
+
+def test_old_names_that_differ_only_by_marks_are_told_apart():
+    # Đạ K'Nàng (Đam Rông, Lâm Đồng) and Đắk Nang (Krông Nô, Đắk Nông) share the library's
+    # mark-free key; both provinces are in today's Lâm Đồng, but the name as written is one
+    lam_dong = resolve("Ủy ban nhân dân xã Đạ K'Nàng, tỉnh Lâm Đồng", before_reform=True)
+    dak_nong = resolve("Ủy ban nhân dân xã Đắk Nang, tỉnh Đắk Nông", before_reform=True)
+    assert lam_dong == AdminResult("24886", "68", None)
+    assert dak_nong.commune_code not in (None, "24886") and dak_nong.reason is None
