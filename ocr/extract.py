@@ -24,12 +24,14 @@ from rapidfuzz import fuzz
 from ocr.text import (
     fold_alnum,
     is_form_text,
+    merge_doubled_vowel,
     nfc,
     repair_chars,
     repair_date,
     repair_date_words,
     split_glued_syllables,
     strip_leaders,
+    tidy_place_stops,
 )
 from sohoa.types import Box, FieldReading, PageExtraction, Word
 
@@ -134,9 +136,10 @@ class Hit:
 
 
 def split_words(words: Sequence[Word]) -> list[Word]:
-    """Split words glued by a colon or leader (``tên:NGUYỄN``, ``Nam.....Dân``) into two."""
+    """Split words glued by a colon or leader (``tên:NGUYỄN``, ``Nam.....Dân``, ``GCN:-CT``)
+    into two."""
     out: list[Word] = []
-    glue = re.compile(r"(?<=[^\s.:…_])([:.…_]{1,}[.…_:]*)(?=[^\s.:…_/\-])")
+    glue = re.compile(r"(?<=[^\s.:…_])(:-|[:.…_]{1,}[.…_:]*)(?=[^\s.:…_/\-])")
     for w in words:
         text = w.text
         m = glue.search(text)
@@ -163,7 +166,11 @@ def split_words(words: Sequence[Word]) -> list[Word]:
 
 def _split_glued(word: Word) -> list[Word]:
     """``|TRẦNTHỊBÍCH`` → ``|TRẦN``, ``THỊ``, ``BÍCH`` (boxes cut in proportion to letters)."""
-    m = re.fullmatch(r"(\W*)(\w+?)(\W*)", word.text)
+    m = re.fullmatch(r"([\W_]*)(\w+?)([\W_]*)", word.text)  # "HOÀITHU_": "_" is a leader
+    merged = merge_doubled_vowel(m.group(2)) if m and m.group(2).isalpha() else None
+    if merged:  # "PHẠAM" is PHẠM read with its vowel twice, not "PHẠ AM"
+        text = m.group(1) + merged + m.group(3)
+        return [Word(text, word.confidence, word.box, word.line_key)]
     parts = split_glued_syllables(m.group(2)) if m and m.group(2).isalpha() else None
     if not parts:
         return [word]
@@ -209,23 +216,103 @@ def _label_forms(label: Label) -> list[tuple[str, int]]:
 
 def _longer_last_word(form: str, text: str) -> bool:
     """A short last label word (``bố``) found inside a longer word (``Bon``, a name's start):
-    one extra letter is a small edit to the whole label but a different word."""
+    one extra letter is a small edit to the whole label but a different word. Not for a label
+    OCR glued into fewer words (``Sổsố:`` is ``Sổ số:``)."""
+    if len(text.split()) < len(form.split()):
+        return False
     last, got = form.rsplit(" ", 1)[-1], text.rsplit(" ", 1)[-1]
     return len(last) <= 3 and len(got) > len(last) and got.startswith(last)
+
+
+def _other_last_word(form: str, text: str) -> bool:
+    """The label's last word (``cha``) matched by a shorter, different word (``H'``, a name's
+    prefix): ``Họ và tên H' DƠNG`` is the child's name line, not ``Họ và tên cha``."""
+    if len(text.split()) != len(form.split()) or " " not in form:
+        return False
+    last, got = form.rsplit(" ", 1)[-1], text.rsplit(" ", 1)[-1]
+    shorter = len(got) <= len(last) - 2  # "TAI" for "TICH" is a slip, "H" for "CHA" no word
+    return shorter and not last.startswith(got) and fuzz.ratio(last, got) < 60
+
+
+def _label_score(form: str, text: str) -> float:
+    """Similarity of a folded label and folded row text; for text OCR glued into fewer words
+    (``HO VATENVO`` for ``HO VA TEN VO``) the lost spaces are no slips."""
+    score = fuzz.ratio(form, text) / 100.0
+    if len(text.split()) < len(form.split()):
+        score = max(score, fuzz.ratio(form.replace(" ", ""), text.replace(" ", "")) / 100.0)
+    return score
+
+
+def _capital_after_label(words: Sequence[Word], variant: str) -> bool:
+    """The match's last word starts with a capital where the label prints a small letter, after
+    a word in small letters: the value's first word (``Mục đích sử dụng Đất trồng cây``), not
+    the label's ``đất``."""
+    if len(words) < 2 or " " not in variant or ":" in words[-1].text:
+        return False  # a colon after it ends the label, whatever its case ("làm Việc:")
+    last, before = words[-1].text.lstrip(_JUNK), words[-2].text.lstrip(_JUNK)
+    label_last = variant.rsplit(" ", 1)[-1]
+    return (
+        bool(last and before)
+        and last[0].isupper()
+        and before[0].islower()
+        and label_last[0].islower()
+    )
+
+
+def _value_after_inner_colon(words: Sequence[Word]) -> bool:
+    """A colon inside the match followed by a capital or a digit: the label ended there and
+    its value began (``Mục đích sử dụng: Đất …``); a colon read inside a label (``Giới: nh:``,
+    ``Hình thức: sử dụng``) is followed by the label's own small letters."""
+    for w, nxt in itertools.pairwise(words):
+        following = nxt.text.lstrip(_JUNK)
+        if (
+            w.text.rstrip().endswith(":")
+            and following
+            and following[0].isupper() | following[0].isdigit()
+        ):
+            return True
+    return False
+
+
+def _candidate(
+    row: Row, r: int, label: Label, i: int, span: int, score: float, form_used: str
+) -> list[tuple[float, bool, Hit]]:
+    """(weight, colon after it, hit) of a label matched at words ``i`` to ``i + span``; none
+    when a colon is required but missing or the match is loose without one."""
+    end = i + span
+    if _value_after_inner_colon(row.words[i:end]):
+        return []
+    raw_last = row.words[end - 1].text
+    colon = ":" in raw_last or (
+        end < len(row.words) and row.words[end].text.lstrip().startswith(":")
+    )
+    if label.needs_colon and not colon:
+        return []
+    if not colon and score < max(label.min_score, NO_COLON_MIN_SCORE):
+        return []  # without a colon, only a near-exact label counts
+    # a longer label wins over its own prefix only when it matches well:
+    # "Họ và tên" must not read as "Họ và tên mẹ" with one word missing
+    weight = score**4 * len(form_used) + (0.5 if colon else 0.0)
+    text = " ".join(w.text for w in row.words[i:end])
+    return [(weight, colon, Hit(label, r, i, end, score, row.words[i].box[0], text))]
 
 
 def find_labels(rows: Sequence[Row], labels: Sequence[Label]) -> list[Hit]:
     """Best non-overlapping label matches in every row."""
     prepared = [(label, _label_forms(label)) for label in labels]
+    variant_of = {fold_alnum(v): v for label in labels for v in label.variants}
     hits: list[Hit] = []
     for r, row in enumerate(rows):
         folded = [fold_alnum(w.text) for w in row.words]
-        candidates: list[tuple[float, Hit]] = []
+        candidates: list[tuple[float, bool, Hit]] = []
         for i in range(len(row.words)):
             if not folded[i]:
                 continue
             for label, forms in prepared:
-                best: tuple[float, int, str] | None = None
+                # the best form per span: a shorter match stays a candidate for when the longer
+                # one loses its last words to another label ("Giấy tờ tùy thân" | "Số định
+                # danh cá nhân:", not "Giấy tờ tùy thân số")
+                best_by_span: dict[int, tuple[float, int, str]] = {}
                 for form, n in forms:
                     # OCR may glue a label's words into fewer tokens ("SốCMND/Giấytờ:")
                     for span in range(1, n + 2):
@@ -234,37 +321,35 @@ def find_labels(rows: Sequence[Row], labels: Sequence[Label]) -> list[Hit]:
                         text = " ".join(t for t in folded[i : i + span] if t)
                         if not text or text[0] != form[0]:  # labels start where a word starts
                             continue
-                        if _longer_last_word(form, text):
+                        if _longer_last_word(form, text) or _other_last_word(form, text):
                             continue
-                        score = fuzz.ratio(form, text) / 100.0
+                        if _capital_after_label(row.words[i : i + span], variant_of[form]):
+                            continue
+                        score = _label_score(form, text)
+                        best = best_by_span.get(span)
                         if score >= label.min_score and (best is None or score > best[0]):
-                            best = (score, span, form)
-                if best is None:
-                    continue
-                score, span, form_used = best
-                end = i + span
-                raw_last = row.words[end - 1].text
-                colon = ":" in raw_last or (
-                    end < len(row.words) and row.words[end].text.lstrip().startswith(":")
-                )
-                if label.needs_colon and not colon:
-                    continue
-                if not colon and score < max(label.min_score, NO_COLON_MIN_SCORE):
-                    continue  # without a colon, only a near-exact label counts
-                # a longer label wins over its own prefix only when it matches well:
-                # "Họ và tên" must not read as "Họ và tên mẹ" with one word missing
-                weight = score**4 * len(form_used) + (0.5 if colon else 0.0)
-                text = " ".join(w.text for w in row.words[i:end])
-                candidates.append((weight, Hit(label, r, i, end, score, row.words[i].box[0], text)))
+                            best_by_span[span] = (score, span, form)
+                for score, span, form_used in best_by_span.values():
+                    candidates.extend(_candidate(row, r, label, i, span, score, form_used))
         taken = [False] * len(row.words)
-        for _weight, hit in sorted(candidates, key=lambda c: c[0], reverse=True):
+        chosen: list[tuple[bool, Hit]] = []
+        for _weight, colon, hit in sorted(candidates, key=lambda c: c[0], reverse=True):
             if any(taken[hit.start : hit.end]):
                 continue
             for k in range(hit.start, hit.end):
                 taken[k] = True
-            hits.append(hit)
+            chosen.append((colon, hit))
+        hits.extend(_drop_labels_in_values(chosen))
     hits.sort(key=lambda h: (h.row, h.x))
     return hits
+
+
+def _drop_labels_in_values(chosen: list[tuple[bool, Hit]]) -> list[Hit]:
+    """A label without a colon that starts right after a label with one is that label's value
+    (``Họ và tên: NGUYỄN NHẬT HẬU`` read as ``Nguyên nhân`` + ``HẬU``): forms print their
+    labels' colons alike, so a label there would have had its colon too."""
+    colon_ends = {hit.end for colon, hit in chosen if colon}
+    return [hit for colon, hit in chosen if colon or hit.start not in colon_ends]
 
 
 def assign_sections(hits: list[Hit], spec: FormSpec, page_width: int) -> list[Hit]:
@@ -297,7 +382,7 @@ def _union(boxes: Sequence[Box]) -> Box:
     return (x0, y0, x1 - x0, y1 - y0)
 
 
-_JUNK = ".:…_·•|;,'\"`“”‘’„«»~*-–—"
+_JUNK = ".:…_·•|;,'\"`“”‘’„«»~*-–—[]"
 _LEADER_RUN = re.compile(r"[.…_·•]{2,}|[-–—]{3,}")
 
 
@@ -305,6 +390,8 @@ def _stray(word: Word, max_confidence: float = 60.0) -> bool:
     if re.fullmatch(r"[A-ZĐ]['’‘”`]", word.text):
         return False  # a minority name's prefix (K', H', Y'), however faintly read
     core = word.text.strip(_JUNK + " /")
+    if word.confidence < 20 and len(core) <= 2 and not is_form_text(core):
+        return True  # a speck read as marks ("°ố", confidence 0) after a value
     return len(core) <= 1 and not core.isdigit() and word.confidence < max_confidence
 
 
@@ -312,7 +399,8 @@ def _clean_value_words(words: Sequence[Word]) -> list[Word]:
     """Drop leader dots and decoration; keep inner punctuation (``Thôn 2, xã …``)."""
     out = []
     for w in words:
-        text = repair_chars(_LEADER_RUN.sub("", w.text))
+        # a table or box border read as "|" before or after a word ("|Đơn"): forms print none
+        text = repair_chars(_LEADER_RUN.sub("", w.text)).strip("|")
         if re.search(r"\w", text) or text in ("/", "-"):
             out.append(Word(text, w.confidence, w.box, w.line_key))
     # leader remnants read as a stray letter ("l", "i", "'") at either end, with low confidence
@@ -337,7 +425,7 @@ def _reading(words: Sequence[Word], label_text: str | None) -> FieldReading:
     words = _clean_value_words(words)
     if not words:
         return FieldReading(None, 0.0, None, label_text)
-    text = nfc(" ".join(w.text for w in words))
+    text = tidy_place_stops(nfc(" ".join(w.text for w in words)))
     conf = sum(w.confidence for w in words) / (100.0 * len(words))
     if not is_form_text(text):
         conf *= DOUBTFUL_TEXT_PENALTY
@@ -466,11 +554,47 @@ def _drop_lonely_heads(hits: list[Hit], spec: FormSpec, rows: Sequence[Row]) -> 
     hits = [
         h for h in hits if h.label.key not in heads or _stands_alone(rows[h.row], h.start, h.end)
     ]
+    hits += _misread_heads(hits, spec, rows)
     kinds: dict[int, set[str]] = {}
     for h in hits:
         if h.label.key in heads:
             kinds.setdefault(h.row, set()).add(h.label.key)
     return [h for h in hits if h.label.key not in heads or len(kinds.get(h.row, ())) >= 2]
+
+
+# a column header inferred from its place beside the other one is near enough when this alike
+MISREAD_HEAD_MIN_SCORE = 0.5
+
+
+def _misread_heads(hits: list[Hit], spec: FormSpec, rows: Sequence[Row]) -> list[Hit]:
+    """The other header of a two-column table, misread (``Chồng  Vự`` for ``Chồng  Vợ``): on
+    the row of one header, the one other cell standing alone, short and somewhat like the
+    missing header's text."""
+    heads = [s.column for s in spec.sections if s.column]
+    labels = {label.key: label for label in spec.labels if label.key in heads}
+    if len(set(heads)) != 2 or len(labels) != 2:
+        return []
+    found: dict[int, set[str]] = {}
+    for h in hits:
+        if h.label.key in labels:
+            found.setdefault(h.row, set()).add(h.label.key)
+    out = []
+    for r, keys in found.items():
+        if len(keys) != 1:
+            continue
+        missing = labels[next(k for k in heads if k not in keys)]
+        row = rows[r]
+        used = {k for h in hits if h.row == r for k in range(h.start, h.end)}
+        cells = [i for i in range(len(row.words)) if i not in used and _stands_alone(row, i, i + 1)]
+        others = [i for i in range(len(row.words)) if i not in used]
+        if len(cells) != 1 or len(others) != 1:
+            continue
+        i = cells[0]
+        text = fold_alnum(row.words[i].text)
+        score = max((fuzz.ratio(fold_alnum(v), text) / 100 for v in missing.variants), default=0)
+        if text and len(text) <= 6 and score >= MISREAD_HEAD_MIN_SCORE:
+            out.append(Hit(missing, r, i, i + 1, score, row.words[i].box[0], row.words[i].text))
+    return out
 
 
 def _stands_alone(row: Row, start: int, end: int, gap_lines: float = 1.5) -> bool:

@@ -36,6 +36,7 @@ from rapidfuzz import fuzz
 
 from ocr.extract import (
     FormSpec,
+    Hit,
     Row,
     _reading,
     _union,
@@ -569,7 +570,8 @@ INFERRED_NUMBER_PENALTY = 0.7
 
 def _mend_numbering(rows: TableRows, field: str) -> None:
     """A row number misread between two read ones that leave a gap of one (``2``, ``E)``,
-    ``4``) is the number between them: rows are numbered in order."""
+    ``4``; or ``7`` for 1 before ``2``) is the number between them: rows are numbered in
+    order."""
 
     def number(k: int) -> int | None:
         text = (rows[k][field].value_text or "").strip(" .)_")
@@ -578,7 +580,7 @@ def _mend_numbering(rows: TableRows, field: str) -> None:
     for k in range(len(rows)):
         before = number(k - 1) if k else 0  # the first row is 1 when the second is 2
         after = number(k + 1) if k + 1 < len(rows) else None
-        if number(k) is None and before is not None and after == before + 2:
+        if number(k) != (before or 0) + 1 and before is not None and after == before + 2:
             old = rows[k][field]
             rows[k][field] = FieldReading(
                 str(before + 1),
@@ -598,11 +600,17 @@ def read_blocks(words: Sequence[Word], image: np.ndarray | None, spec: TableSpec
     rows = group_rows(split)
     hits = find_labels(rows, spec.block_spec.labels)
     starts = sorted({h.row for h in hits if h.label.key == spec.block_opener})
+    opened = set(starts)
     if starts:
         # a block whose opener was misread ("S11. 2_" for "STT: 2") starts where the labels
         # printed beside the opener in the first block come again
         companions = {h.label.key for h in hits if h.row == starts[0]} - {spec.block_opener}
-        misread = {h.row: h for h in hits if h.label.key in companions and h.row > starts[0]}
+        # (above the first opener, only after the words of a misread opener: "STET. 7 Quan hệ")
+        misread = {
+            h.row: h
+            for h in hits
+            if h.label.key in companions and (h.row > starts[0] or (h.row < starts[0] and h.start))
+        }
         misread = {r: h for r, h in misread.items() if r not in starts}
     else:
         # no opener read at all: each block prints its labels once, so the label that repeats
@@ -615,6 +623,7 @@ def read_blocks(words: Sequence[Word], image: np.ndarray | None, spec: TableSpec
         first = min(repeated, key=lambda h: (counts[h.label.key], h.row))
         misread = {h.row: h for h in hits if h.label.key == first.label.key}
     starts = sorted({*starts, *misread})
+    starts = sorted({*starts, *_starts_by_repeats(starts, hits)})
     rules = find_rules(image) if spec.struck_field else Rules([], [])
     page_width = image.shape[1] if image is not None else None
     out: TableRows = []
@@ -630,8 +639,7 @@ def read_blocks(words: Sequence[Word], image: np.ndarray | None, spec: TableSpec
                 break
         # ... and at a rule drawn under it (a separator between member blocks)
         if block_rows and rules.horizontal:
-            span = 0.5 * _row_span(block_rows)
-            below = [y for y, a, b in rules.horizontal if y > block_rows[0].bottom and b - a > span]
+            below = _separators_below(block_rows, rules)
             if below:
                 block_rows = [row for row in block_rows if row.top < min(below)]
         block_words = [w for row in block_rows for w in row.words]
@@ -640,8 +648,9 @@ def read_blocks(words: Sequence[Word], image: np.ndarray | None, spec: TableSpec
         kept = [w for w in block_words if id(w) not in notes]
         fields = extract_fields(kept, spec.block_spec, page_width=page_width)
         result = {f: fields.get(f) or FieldReading(None, 0.0) for f in spec.fields}
-        if r0 in misread and spec.index_field and not result[spec.index_field].value_text:
-            before = rows[r0].words[: misread[r0].start]
+        if r0 not in opened and spec.index_field and not result[spec.index_field].value_text:
+            in_row = [h.start for h in hits if h.row == r0]
+            before = rows[r0].words[: min(in_row, default=len(rows[r0].words))]
             result[spec.index_field] = _block_number(before, out, spec.index_field)
         if spec.struck_field:
             box = _union([w.box for w in block_words])
@@ -651,7 +660,31 @@ def read_blocks(words: Sequence[Word], image: np.ndarray | None, spec: TableSpec
                 "true" if (noted or lined) else "false", 0.95 if noted == lined else 0.8, box, None
             )
         out.append(result)
+    if spec.index_field:
+        _mend_numbering(out, spec.index_field)
     return out
+
+
+def _starts_by_repeats(starts: list[int], hits: list[Hit]) -> set[int]:
+    """Starts of blocks whose opener line was misread beyond recognition: the label printed
+    first under the opener (``Họ và tên``) comes again inside a block, so a new block starts
+    as many rows above it as in the first block."""
+    if not starts:
+        return set()
+    nxt = starts[1] if len(starts) > 1 else None
+    under = [h for h in hits if h.row > starts[0] and (nxt is None or h.row < nxt)]
+    if not under:
+        return set()
+    lead = min(under, key=lambda h: (h.row, h.x))
+    offset = lead.row - starts[0]
+    extra: set[int] = set()
+    for k, r0 in enumerate(starts):
+        r1 = starts[k + 1] if k + 1 < len(starts) else None
+        for h in hits:
+            inside = h.row - offset > r0 and (r1 is None or h.row < r1)
+            if h.label.key == lead.label.key and inside:
+                extra.add(h.row - offset)
+    return extra
 
 
 def _block_number(words: list[Word], previous: TableRows, field: str) -> FieldReading:
@@ -666,6 +699,19 @@ def _block_number(words: list[Word], previous: TableRows, field: str) -> FieldRe
     if last and last.isdigit():
         return FieldReading(str(int(last) + 1), INFERRED_NUMBER_PENALTY * 0.5, None, None)
     return FieldReading(None, 0.0)
+
+
+def _separators_below(block_rows: list[Row], rules: Rules) -> list[int]:
+    """Rules under a block's first line that separate blocks: long and starting at the labels'
+    left edge. Rules under the values (leaders drawn as lines) start after the labels."""
+    span = 0.5 * _row_span(block_rows)
+    left = min(w.box[0] for r in block_rows for w in r.words)
+    slack = 2 * block_rows[0].height
+    return [
+        y
+        for y, a, b in rules.horizontal
+        if y > block_rows[0].bottom and b - a > span and a <= left + slack
+    ]
 
 
 def _row_span(rows: list[Row]) -> int:

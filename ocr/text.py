@@ -6,6 +6,7 @@ import calendar
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 
 _SPACE = re.compile(r"\s+")
 # Characters that only decorate a form: leader dots, colons, underscores, ellipses, bars.
@@ -40,9 +41,13 @@ def strip_leaders(text: str) -> str:
 _OCR_CHAR_MAP = str.maketrans({"⁄": "/", "∕": "/", "Ø": "Ơ", "ø": "ơ", "Ð": "Đ"})
 
 
+_QUOTE_IN_WORD = re.compile(r"(?<=\w)[\"“”](?=\w)")
+
+
 def repair_chars(text: str) -> str:
-    """Replace characters that are certain OCR confusions (never printed on these forms)."""
-    return text.translate(_OCR_CHAR_MAP)
+    """Replace characters that are certain OCR confusions (never printed on these forms); a
+    double quote inside a word is an apostrophe (``N"Thol`` is ``N'Thol``)."""
+    return _QUOTE_IN_WORD.sub("'", text.translate(_OCR_CHAR_MAP))
 
 
 # A date as printed in a table cell or after a label: day, month, four-digit year.
@@ -87,12 +92,85 @@ _DATE_WORDS = {"NGAY": "ngày", "THANG": "tháng", "NAM": "năm"}
 _ZERO_AS_LETTER = re.compile(r"(?<=\d)[ƠơOoØ]|(?<![^\s/.\-])[ƠơOoØ](?=\d)")
 
 
+# digits the ``vie`` model misreads in print: a 1 read as 7 or 4, a 0 as 6, 8 or 9
+_DIGIT_SLIPS = {"7": "1", "4": "1", "6": "0", "8": "0", "9": "0"}
+
+
+def _valid_day(text: str) -> bool:
+    return len(text) <= 2 and 1 <= int(text) <= 31
+
+
+def _valid_month(text: str) -> bool:
+    return len(text) <= 2 and 1 <= int(text) <= 12
+
+
+def _valid_year(text: str) -> bool:
+    return len(text) == 4 and 1800 <= int(text) <= 2100
+
+
+_VALID_PART = {"NGAY": _valid_day, "THANG": _valid_month, "NAM": _valid_year}
+
+
+def mend_digit_slip(number: str, valid: Callable[[str], bool]) -> str | None:
+    """``number`` (digits) when ``valid``, else the one reading with a single digit slip undone
+    that is valid (month ``72`` → ``12``, year ``2915`` → ``2015``, day ``66`` → ``06``); None
+    when no reading or more than one fits."""
+    if valid(number):
+        return number
+    fits = {
+        number[:i] + _DIGIT_SLIPS[c] + number[i + 1 :]
+        for i, c in enumerate(number)
+        if c in _DIGIT_SLIPS
+    }
+    fits = {f for f in fits if valid(f)}
+    return fits.pop() if len(fits) == 1 else None
+
+
+def mend_year(text: str) -> str | None:
+    """A four-digit year as read, or mended when it is impossible and one slip fits
+    (``7967`` → ``1967``); None when it stays impossible."""
+    return mend_digit_slip(text, _valid_year) if re.fullmatch(r"\d{4}", text) else None
+
+
+def _mend_dmy(token: str) -> str | None:
+    """A ``dd/mm/yyyy`` token that is no valid date, mended by undoing digit slips (``22/91/1983``
+    → ``22/01/1983``), each part on its own; None when it is valid or cannot be mended."""
+    m = _DATE.fullmatch(token)
+    if not m or _valid_dmy(*(int(g) for g in m.groups())):
+        return None
+    parts = [
+        mend_digit_slip(g, valid)
+        for g, valid in zip(m.groups(), (_valid_day, _valid_month, _valid_year), strict=True)
+    ]
+    if None in parts or not _valid_dmy(*(int(p) for p in parts)):
+        return None
+    day, month, year = parts
+    sep1, sep2 = token[m.end(1)], token[m.end(2)]
+    return f"{day}{sep1}{month}{sep2}{year}"
+
+
+# a 1 read as a bracket or bar after a digit: "tháng 1]" is "tháng 11"
+_ONE_AS_MARK = re.compile(r"\d[\]|]")
+
+
 def repair_date_words(text: str) -> str:
-    """``ngày 26 tháng Ơ7 nắm 2023`` → ``ngày 26 tháng 07 năm 2023`` (a date field only)."""
+    """``ngày 26 tháng Ơ7 nắm 2023`` → ``ngày 26 tháng 07 năm 2023`` (a date field only).
+
+    A number after ``ngày``/``tháng``/``năm`` that cannot be a day, month or year (``tháng
+    62``, ``năm 2915``), or a value that is a lone impossible year (``7987``), is mended when
+    one digit slip undone fits (``tháng 02``, ``năm 2015``, ``1987``)."""
     words = _ZERO_AS_LETTER.sub("0", text).split()
     for i, w in enumerate(words[:-1]):  # a date word stands before its number
         if fold(w) in _DATE_WORDS and re.match(r"\d", words[i + 1]):
             words[i] = _DATE_WORDS[fold(w)]
+            valid = _VALID_PART[fold(w)]
+            number = words[i + 1]
+            if _ONE_AS_MARK.fullmatch(number) and valid(number[0] + "1"):
+                number = words[i + 1] = number[0] + "1"
+            if number.isdigit():
+                words[i + 1] = mend_digit_slip(number, valid) or number
+    if len(words) == 1 and re.fullmatch(r"\d{4}", words[0]):
+        words[0] = mend_digit_slip(words[0], _valid_year) or words[0]
     return " ".join(words)
 
 
@@ -104,8 +182,10 @@ def repair_date(text: str) -> str | None:
     already a plain date, holds no date-like token, or the repair is ambiguous.
     """
     token = text.strip().strip(" ,;:")
-    if not token or " " in token or _DATE.fullmatch(token):
+    if not token or " " in token:
         return None
+    if _DATE.fullmatch(token):
+        return _mend_dmy(token)
     readings: set[str] = set()
     cores = {token, token.lstrip(_BORDER_CHARS), token.rstrip(_BORDER_CHARS)}
     for core in cores | {token.strip(_BORDER_CHARS)}:
@@ -119,7 +199,7 @@ def repair_date(text: str) -> str | None:
 _INITIAL = "NGH|NG|NH|CH|GH|GI|KH|PH|QU|TH|TR|B|C|D|G|H|K|L|M|N|P|R|S|T|V|X"
 _FINAL = "NG|NH|CH|C|K|M|N|P|T"  # K: Đắk, Lắk in place names
 # vowel runs that end in an off-glide take no final consonant (OAI, AO, ƯU, …)
-_OPEN_RUNS = "OAI|OAY|UAY|UOI|IEU|YEU|UYU|OEO|UOU|AI|AO|AU|AY|EO|EU|IU|OI|UI|IA|UA"
+_OPEN_RUNS = "OAI|OAY|UAY|UOI|IEU|YEU|UYU|OEO|UOU|AI|AO|AU|AY|EO|EU|IU|OI|UI|UU|IA|UA"
 _CLOSED_RUNS = "UYE|IE|YE|UO|UA|OA|OE|UE|UY|OO|A|E|I|O|U|Y"
 _SYLLABLE = re.compile(rf"({_INITIAL})?(?:{_OPEN_RUNS}|(?:{_CLOSED_RUNS})(?:{_FINAL})?)")
 # tone marks (one per syllable at most); vowel marks (breve, circumflex, horn) are not tones
@@ -131,8 +211,19 @@ def _tones(text: str) -> int:
 
 
 def is_syllable(text: str) -> bool:
-    """One Vietnamese syllable (``gái``, ``NGUYỄN``), at most one tone mark."""
-    return bool(_SYLLABLE.fullmatch(fold(text))) and _tones(text) <= 1
+    """One Vietnamese syllable (``gái``, ``NGUYỄN``), at most one tone mark, spelled by the
+    rules (``ngh``/``gh`` before e, ê, i and ``ng``/``c`` never: ``NGIA`` is no syllable)."""
+    m = _SYLLABLE.fullmatch(fold(text))
+    return bool(m) and _tones(text) <= 1 and _spelled_right(m.group(1) or "", m.string[m.end(1) :])
+
+
+def _spelled_right(initial: str, rest: str) -> bool:
+    front = rest[:1] in ("E", "I")
+    if initial in ("NG", "C"):
+        return not front
+    if initial in ("NGH", "GH"):
+        return front
+    return True
 
 
 def _initial_length(text: str) -> int:
@@ -158,6 +249,28 @@ def _syllable_splits(word: str) -> list[list[str]]:
 
     walk(0, [])
     return out
+
+
+def merge_doubled_vowel(word: str) -> str | None:
+    """One syllable whose vowel Tesseract read twice with two sets of marks (``PHẠAM``,
+    ``KIÊỀN``, ``THẮĂM``): the first reading kept (``PHẠM``, ``KIÊN``, ``THẮM``) when only that
+    makes a syllable; None otherwise (``XOONG`` is a syllable already)."""
+    if len(word) < 3 or not word.isalpha() or is_syllable(word) or len(fold(word)) != len(word):
+        return None
+    letters = [_without_tone(ch) for ch in word]  # Ư and U, Ê and E stay apart
+    fits = [
+        word[:i] + word[i + 1 :]
+        for i in range(1, len(word))
+        if letters[i] == letters[i - 1] and fold(letters[i]) in "AEIOUY"
+        and is_syllable(word[:i] + word[i + 1 :])
+    ]  # fmt: skip
+    return fits[0] if len(fits) == 1 else None
+
+
+def _without_tone(ch: str) -> str:
+    """The letter without its tone mark, keeping breve, circumflex and horn (Ữ → Ư), upper."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", ch) if c not in _TONES)
+    return unicodedata.normalize("NFC", bare).upper()
 
 
 def split_glued_syllables(word: str) -> list[str] | None:
@@ -204,3 +317,35 @@ def is_form_text(text: str) -> bool:
             return False
         base = ch
     return True
+
+
+# a speck read as a full stop inside a list of places: "huyện Lạc. Dương", "Tổ 4. xã", "Lâm,. tỉnh"
+_DOUBLE_STOP = re.compile(r"\s*([,;])\s*[.,]+(?=\s)|\.\s*,")
+_GLUED_NUMBER = re.compile(r"\b([^\W\d_]{3,})(\d{1,4})\b")
+_STOP_BEFORE = re.compile(r"(?<=\w)\.(?= (\w+))")
+
+
+def tidy_place_stops(text: str) -> str:
+    """Full stops OCR put into a comma-separated value (an address, a place of birth) where
+    none is printed: after a comma (``Lâm,. tỉnh``), after a whole syllable before a capital
+    (``Bình. Thuận``: abbreviations such as ``TP.`` or ``P.`` are no syllables and stay), and
+    between a number or syllable and a lower-case word, where a comma was meant (``Tổ 4. xã``);
+    and the space lost between a word and its number (``Khu phố2,``)."""
+    if "," not in text:
+        return text
+    text = _DOUBLE_STOP.sub(lambda m: m.group(1) or ",", text)
+    # a number glued to the word before it: "Khu phố2," is "Khu phố 2,"
+    text = _GLUED_NUMBER.sub(
+        lambda m: f"{m.group(1)} {m.group(2)}" if is_syllable(m.group(1)) else m.group(0), text
+    )
+
+    def fix(m: re.Match[str]) -> str:
+        before = re.search(r"(\w+)\.$", text[: m.end()]).group(1)
+        plain = before.isdigit() or (
+            len(before) >= 2 and is_syllable(before) and not before.isupper()
+        )
+        if not plain:
+            return "."
+        return "," if m.group(1)[0].islower() else ""
+
+    return _STOP_BEFORE.sub(fix, text)

@@ -56,7 +56,7 @@ _DIGITS = re.compile(r"\d[\d ]{7,}\d")
 
 def _compact_number(text: str) -> str:
     """``45 / TLKS - BS`` → ``45/TLKS-BS`` (OCR adds spaces around slashes and dashes)."""
-    text = re.sub(r"\s*/\s*", "/", text)
+    text = re.sub(r"\s*/[\s/]*", "/", text)  # "03//2020": a slash read twice
     text = re.sub(r"(?<=[A-Za-z])\s*-\s*(?=[A-Za-z])", "-", text)
     # the slash lost between the number and its book code: "135TLKH-BS" is "135/TLKH-BS"
     text = re.sub(r"^(\d+)(?=[A-Z]{2,}(?:-[A-Z]+)?\b)", r"\1/", text)
@@ -87,15 +87,15 @@ RULES = (
     R("child_personal_id", "personal_id", "main", post=_cut_digits),
     R("mother_full_name", "mother_name"),
     R("mother_full_name", "full_name", "mother"),
-    R("mother_birth_year", "birth_year", "mother"),
-    R("mother_birth_year", "date_of_birth", "mother"),
+    R("mother_birth_year", "birth_year", "mother", date=True),
+    R("mother_birth_year", "date_of_birth", "mother", date=True),
     R("mother_ethnicity", "ethnicity", "mother"),
     R("mother_nationality", "nationality", "mother"),
     R("mother_residence_text", "residence", "mother", multiline=True),
     R("father_full_name", "father_name"),
     R("father_full_name", "full_name", "father"),
-    R("father_birth_year", "birth_year", "father"),
-    R("father_birth_year", "date_of_birth", "father"),
+    R("father_birth_year", "birth_year", "father", date=True),
+    R("father_birth_year", "date_of_birth", "father", date=True),
     R("father_ethnicity", "ethnicity", "father"),
     R("father_nationality", "nationality", "father"),
     R("father_residence_text", "residence", "father", multiline=True),

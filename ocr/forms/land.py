@@ -17,11 +17,12 @@ coordinates under the ``Điểm | X (m) | Y (m)`` header); both take the page's 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from ocr.extract import FieldRule, FormSpec, Label, Row, Section, group_rows, split_words
 from ocr.forms.birth import _reading_of, _split_at_gaps
-from ocr.text import fold, fold_alnum, nfc
+from ocr.text import fold, fold_alnum, mend_year, nfc, repair_chars
 from sohoa.national_format import EXTRACTED_FIELDS
 from sohoa.types import FieldReading, Word
 
@@ -215,6 +216,20 @@ def _block_rows(rows: Sequence[Row], opener: str, closers: tuple[str, ...]) -> l
     return list(rows[start + 1 : end])
 
 
+# a year mended by undoing a digit slip (7967 → 1967) is less sure than one read
+MENDED_YEAR_PENALTY = 0.8
+
+
+def _birth_year(reading: FieldReading) -> FieldReading:
+    """An impossible birth year (``7967``) mended when one digit slip undone fits."""
+    mended = mend_year(reading.value_text or "")
+    if mended is None or mended == reading.value_text:
+        return reading
+    return FieldReading(
+        mended, round(reading.confidence * MENDED_YEAR_PENALTY, 4), reading.box, reading.label_text
+    )
+
+
 def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
     """Holders of section I: ``Ông:``/``Bà:`` blocks with name, birth year, ID and address.
 
@@ -228,7 +243,7 @@ def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
         for k, piece in enumerate(_split_at_gaps(row)):
             # a wide gap after a value (not after a label's colon): side-by-side text such as
             # the QR block and its code is not part of the value
-            if k and not words[-1].text.endswith(":"):
+            if k and not words[-1].text.rstrip(".…_· ").endswith(":"):  # "Bà:." leader dots
                 words.append(Word(_GAP, 0.0, piece[0].box, piece[0].line_key))
             words.extend(w for w in piece if not _is_code(w.text))
     starts = [
@@ -253,7 +268,7 @@ def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
         row["full_name"] = _span_reading(ws, spans, 0, name_end, name)
         m = _BIRTH_YEAR.search(text)
         row["birth_year"] = (
-            _span_reading(ws, spans, m.start(1), m.end(1), m.group(1))
+            _birth_year(_span_reading(ws, spans, m.start(1), m.end(1), m.group(1)))
             if m
             else FieldReading(None, 0.0)
         )
@@ -265,7 +280,7 @@ def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
         )
         m = _ADDRESS.search(text)
         if m:
-            addr = text[m.end() :].split(_GAP)[0].strip(" :,;._")
+            addr = repair_chars(text[m.end() :].split(_GAP)[0]).strip(' :,;._"“”')
             reading = _span_reading(ws, spans, m.end(), len(text), addr)
             if k == len(starts) - 1 or m.start() == 0:
                 shared_address = reading
@@ -283,10 +298,21 @@ _COORD_END = re.compile(r"[.,]\d{1,3}$")
 _POINT = re.compile(r"^(?:[A-Za-z]{0,2}\d{1,3}[A-Za-z]?|[IlL|])$")
 
 
+# letters Tesseract reads for digits inside a long number ("5774G7,57" is 577467,57)
+_LETTER_DIGITS = str.maketrans({"G": "6", "O": "0", "o": "0", "S": "5", "B": "8", "l": "1",
+                                "I": "1"})  # fmt: skip
+
+
 def _clean_token(text: str) -> str:
-    """Drop table rules read as ``|`` and collapse separator runs (``1328451./28`` → ``.28``)."""
+    """Drop table rules read as ``|`` and collapse separator runs (``1328451./28`` → ``.28``);
+    one letter read for a digit inside a coordinate (five digits or more) is that digit."""
     text = re.sub(r"[|\[\]()]", "", text)
-    return re.sub(r"([.,])[./,]+", r"\1", text)
+    text = re.sub(r"([.,])[./,]+", r"\1", text)
+    if sum(c.isdigit() for c in text) >= 5 and sum(c.isalpha() for c in text) == 1:
+        mapped = text.translate(_LETTER_DIGITS)
+        if re.fullmatch(r"[\d.,]+", mapped):
+            return mapped
+    return text
 
 
 def split_vertex_row(texts: Sequence[str]) -> tuple[str, str, str] | None:
@@ -398,7 +424,43 @@ def read_vertices(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
             )
         if out:
             break
+    for axis in ("x", "y"):
+        _mend_lost_separators(out, axis)
     return out
+
+
+# a coordinate whose decimal separator was put back from the column's other rows is less sure
+MENDED_COORDINATE_PENALTY = 0.8
+
+
+def _mend_lost_separators(rows: list[dict[str, FieldReading]], axis: str) -> None:
+    """A coordinate read without its decimal separator (``49920981`` or ``499209 81`` among
+    ``499211,11``, ``499216,20``…) gets it back where every other row of the column has it:
+    the rows of a vertex table print the same number of integer and decimal digits (the shape
+    of most rows). A value of another shape keeps its text with a lower confidence."""
+    shapes = Counter()
+    for row in rows:
+        m = re.fullmatch(r"(\d+)([.,])(\d+)", row[axis].value_text or "")
+        if m:
+            shapes[(len(m.group(1)), m.group(2), len(m.group(3)))] += 1
+    if not shapes:
+        return
+    (whole, sep, decimals), n = shapes.most_common(1)[0]
+    if n < 2 or 2 * n < len(rows):  # no shape shared by half the rows or more
+        return
+    shape = re.compile(rf"\d{{{whole}}}[.,]\d{{{decimals}}}")
+    for row in rows:
+        old = row[axis]
+        text = old.value_text or ""
+        if not text or shape.fullmatch(text):
+            continue
+        digits = text.replace(" ", "")  # "499209 81": the separator read as a space
+        if digits.isdigit() and len(digits) == whole + decimals and text.find(" ") in (-1, whole):
+            text = f"{digits[:whole]}{sep}{digits[whole:]}"
+        # mended, or unlike its column ("5858866.16" among "585877.40"): less sure either way
+        row[axis] = FieldReading(
+            text, round(old.confidence * MENDED_COORDINATE_PENALTY, 4), old.box, old.label_text
+        )
 
 
 def read_tables(

@@ -22,7 +22,7 @@ import re
 
 from ocr.extract import FieldRule, FormSpec, Label, Row, Section
 from ocr.forms.birth import _compact_number, _cut_date, registration_fallbacks
-from ocr.text import fold, nfc
+from ocr.text import fold, nfc, strip_leaders
 from sohoa.national_format import EXTRACTED_FIELDS
 from sohoa.types import FieldReading
 
@@ -81,7 +81,7 @@ RULES = (
             R(f"{who}_full_name", f"{who}_name"),
             R(f"{who}_full_name", "full_name", who),
             R(f"{who}_date_of_birth", "date_of_birth", who, post=_cut_date, date=True),
-            R(f"{who}_date_of_birth", "birth_year", who),
+            R(f"{who}_date_of_birth", "birth_year", who, date=True),
             R(f"{who}_ethnicity", "ethnicity", who),
             R(f"{who}_nationality", "nationality", who, multiline=True),
             R(f"{who}_residence_text", "residence", who, multiline=True),
@@ -129,12 +129,16 @@ def complete_wrapped_date(rows: list[Row], reading: FieldReading) -> FieldReadin
         if _LABEL_WORD.search(w.text):
             break
         tail.append(w)
-        if len(tail) >= 4:
+        if len(tail) >= 5:  # "6 tháng 6 năm 1982" at most
             break
     text = " ".join(w.text for w in tail)
-    # "năm 1984", "1984" or, after "ngày 5", "tháng 2 năm 1980"
-    m = re.match(r"^\s*((?:th[áa]ng\s*\d{1,2}\s*,?\s*)?(?:n[ăaâ]m\s*)?\d{4})\b", text, re.I)
-    if not m:
+    # "năm 1984", "1984" or, after "ngày 5", "tháng 2 năm 1980"; after a bare "ngày", the day
+    # too ("6 tháng 6 năm 1982")
+    day = r"\d{1,2}\s*,?\s*" if fold(reading.value_text).split()[-1] == "NGAY" else ""
+    m = re.match(
+        rf"^\s*((?:{day}th[áa]ng\s*\d{{1,2}}\s*,?\s*)?(?:n[ăaâ]m\s*)?\d{{4}})\b", text, re.I
+    )
+    if not m or (day and not re.match(r"\d", m.group(1))):
         return reading
     used = tail[: len(m.group(1).split())]
     x0 = min(reading.box[0], *(w.box[0] for w in used))
@@ -161,12 +165,13 @@ def number_beside_book(rows: list[Row], found: dict[str, FieldReading]) -> None:
         return
     left = [w for w in rows[r].words if w.box[0] + w.box[2] <= book.box[0]]
     # drop the book label itself ("Quyển số:") and anything that is not a number
-    while left and not re.match(r"^\d", left[-1].text):
+    # leader dots glued to the number (".94.") are decoration
+    while left and not re.match(r"^\d", strip_leaders(left[-1].text)):
         left.pop()
     if not left:
         return
     word = left[-1]
-    text = _compact_number(word.text)
+    text = _compact_number(strip_leaders(word.text))
     if re.fullmatch(r"\d{1,6}(?:/[\w\-]+)?", text):
         found["registration_number"] = FieldReading(
             text, round(word.confidence / 100.0, 4), word.box, None
