@@ -38,9 +38,10 @@ def birth_year_column(out: dict, flags: FlagCollector, raw: pd.DataFrame, field:
 
 
 def nationality_column(out: dict, flags: FlagCollector, raw: pd.DataFrame, field: str) -> None:
-    code, unknown = codes.nationality_column(raw[field])
+    code, unknown, guessed = codes.nationality_column(raw[field])
     out[field] = code
     flags.add(unknown, field, "unknown_nationality", raw[field])
+    flags.add(guessed, field, "nationality_guessed", raw[field])
 
 
 def ethnicity_column(out: dict, flags: FlagCollector, raw: pd.DataFrame, who: str) -> pd.Series:

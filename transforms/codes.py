@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import resources
 
 import pandas as pd
+from rapidfuzz.distance import Levenshtein
 
 from transforms.text import map_unique, map_unique_parts, repair_unicode, strip_marks
 
@@ -104,16 +105,37 @@ def _nationality_table() -> dict[str, str]:
 
 
 def nationality(text: str) -> str | None:
+    found = _nationality_match(text)
+    return found[0] if found else None
+
+
+def _nationality_match(text: str) -> tuple[str, bool] | None:
+    """(ISO alpha-2, guessed) or None. Sure: a name as written, or without its marks. Guessed:
+    the one name within one letter of the text (``Việ Nam``, ``Việt Nưm``: a letter misread),
+    or the one name the text begins (``Việt``: "Nam" wrapped onto a line that was lost)."""
     key = _key(text)
     table = _nationality_table()
-    return table.get(key) or table.get(strip_marks(key))
+    code = table.get(key) or table.get(strip_marks(key))
+    if code:
+        return code, False
+    bare = strip_marks(key)
+    if len(bare) < 4:  # too short to tell one name from another by a letter
+        return None
+    near = {c for name, c in table.items() if Levenshtein.distance(bare, name, score_cutoff=1) <= 1}
+    word = strip_marks(repair_unicode(text).strip().lower())
+    if " " not in word:  # the first word of one name only
+        near |= {
+            c for c, names in _NATIONALITIES.items() for name in names.split("|")
+            if strip_marks(name.lower()).startswith(word + " ")
+        }  # fmt: skip
+    return (near.pop(), True) if len(near) == 1 else None
 
 
-def nationality_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(ISO alpha-2 or None, unknown mask)."""
-    code = map_unique(raw, lambda v: nationality(v) or "").replace("", None).astype(object)
-    code = code.where(code.notna(), None)
-    return code, (raw.notna() & code.isna()).astype(bool)
+def nationality_column(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(ISO alpha-2 or None, unknown mask, guessed mask)."""
+    code, guessed = map_unique_parts(raw, lambda v: _nationality_match(v) or (None, False), 2)
+    code = code.astype(object).where(code.notna(), None)
+    return code, (raw.notna() & code.isna()).astype(bool), guessed.eq(True)
 
 
 # Relationship words (household relationship_to_head codes, reused for a birth's declarant).

@@ -100,6 +100,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "The value runs into another line of the form (the date line, the signer's title); "
         "please check",
     ),
+    "nationality_guessed": (
+        "Quốc tịch đọc thiếu hoặc sai một chữ (Việt, Việ Nam); đã đoán, cần kiểm tra",
+        "The nationality was read short or with a letter wrong (Việt, Việ Nam); guessed, please"
+        " check",
+    ),
     "ethnicity_guessed": (
         "Dân tộc chỉ khớp khi bỏ dấu (Cơ → Co?); cần kiểm tra",
         "The ethnicity matched only without its marks (Cơ → Co?); please check",
@@ -168,6 +173,7 @@ REASONS: dict[str, tuple[str, str]] = {
 CONFIDENCE_FACTOR: dict[str, float] = {
     "name_repaired": 0.7,
     "ethnicity_guessed": 0.7,
+    "nationality_guessed": 0.7,
     "id_ocr_repaired": 0.7,
     "id_sex_mismatch": 0.5,
     "id_year_mismatch": 0.5,

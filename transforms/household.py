@@ -162,9 +162,10 @@ def map_members(
     out["ethnicity_code"] = eth_code
     flags.add(unknown, "ethnicity_code", "unknown_ethnicity", rows["ethnicity"])
     flags.add(guessed, "ethnicity_code", "ethnicity_guessed", rows["ethnicity"])
-    nat, unknown = codes.nationality_column(rows["nationality"])
+    nat, unknown, guessed = codes.nationality_column(rows["nationality"])
     out["nationality"] = nat
     flags.add(unknown, "nationality", "unknown_nationality", rows["nationality"])
+    flags.add(guessed, "nationality", "nationality_guessed", rows["nationality"])
 
     # ID: 12-digit personal ID or 9-digit legacy CMND, as printed
     pid, reason = ids.clean_ids(rows["id_number"])

@@ -6,6 +6,7 @@ from transforms.codes import (
     ethnicity_columns,
     ethnicity_table,
     nationality,
+    nationality_column,
     relationship,
     sex,
 )
@@ -70,3 +71,22 @@ def test_sex_with_stray_ocr_marks():
     assert sex("NÑữ") == 2
     assert sex("Nam.") == 1
     assert sex("Nam Nữ") is None  # both words: not a guess
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "guessed"),
+    [
+        ("Việt Nam", "VN", False),
+        ("Viet Nam", "VN", False),  # marks lost: sure
+        ("Việ Nam", "VN", True),  # a letter lost
+        ("Việt Nưm", "VN", True),  # a letter misread
+        ("Việt", "VN", True),  # "Nam" wrapped onto a line that was lost
+        ("Cộng", None, False),  # begins several names
+        ("Hoa", None, False),  # too short to guess (an ethnicity, not a nationality)
+        ("Xyz", None, False),
+    ],
+)
+def test_nationality_read_short_or_misread_is_a_guess(text, code, guessed):
+    codes, unknown, guesses = nationality_column(pd.Series([text]))
+    assert codes.iloc[0] == code
+    assert bool(guesses.iloc[0]) is guessed and bool(unknown.iloc[0]) is (code is None)
