@@ -99,18 +99,12 @@ SWALLOWED_LINE = (
 )
 
 
-def _base(letter: str) -> str:
-    """A letter without its marks: ``ổ`` → ``o``, ``đ`` → ``d``."""
-    bare = unicodedata.normalize("NFD", letter)[0]
-    return "d" if bare == "đ" else bare
-
-
 def _other_marks(word: str) -> str:
     """Regex for ``word`` with the same letters and any other marks (``tổ`` → ``to``, ``tố``,
     ``tô``…, never ``tổ`` itself): a tone or hat misread on a word clerks never misspell."""
 
     def variants(c: str) -> list[str]:
-        return [v for v in _VN_LOWER if _base(v) == _base(c)] if c.isalpha() else [c]
+        return [v for v in _VN_LOWER if strip_marks(v) == strip_marks(c)] if c.isalpha() else [c]
 
     classes = [variants(c) for c in word]
     return "|".join(
@@ -277,7 +271,7 @@ _ORIGIN_WORDS = (
     "phần diện tích thửa chủ cũ mới của"
 ).split()
 ORIGIN_WORDING = (
-    rf"^(?:(?i:{'|'.join(sorted(set(_ORIGIN_WORDS), key=len, reverse=True))})|[A-ZĐ]{{2,}}"
+    rf"^(?:(?i:{'|'.join(sorted(set(_ORIGIN_WORDS), key=lambda w: (-len(w), w)))})|[A-ZĐ]{{2,}}"
     rf"|[0-9/]+|[ ,;:.()/\-–]+)+$"
 )
 FULL_DATE = r"^\d{4}-\d{2}-\d{2}$"
