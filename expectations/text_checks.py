@@ -34,6 +34,7 @@ from transforms.admin_units import (
     spelling_key,
 )
 from transforms.flags import REASONS
+from transforms.place_names import is_place_field
 from transforms.text import map_unique, strip_marks
 
 # The checks run on pyarrow strings with RE2 (vectorised, ~20× faster than Python's ``re`` per
@@ -245,8 +246,6 @@ GARBLED_PLACE_WORD = (
 )
 # Symbols that no address or authority is written with; OCR leaves them from noise and lines.
 STRAY_SYMBOLS = r"[?“”\"«»:;!|_*^~`ˆ�<>=@#$%&{}\[\]\\]"
-# ``*_text`` fields that hold prose, not a place or an authority
-PROSE_TEXT_FIELDS = frozenset({"land_use_origin_text"})
 # A residence or an address names its commune (xã, phường, thị trấn, đặc khu) and then its
 # province (tỉnh, a city of province rank, or their abbreviations): one that does not was cut
 # short in reading (``tỉnh Bình Thuận``, ``…, huyện Tuy Phong``).
@@ -374,11 +373,6 @@ def add_spelling_columns(frame: pd.DataFrame) -> pd.DataFrame:
     for f in [c for c in frame.columns if c.endswith("full_name") and "__" not in c]:
         frame[family_name_column(f)] = map_unique(frame[f], family_name_plausible)
     return frame
-
-
-def is_place_field(field: str) -> bool:
-    """A national place or authority field (not ``raw__…``/``conf__…`` nor a helper column)."""
-    return field.endswith("_text") and field not in PROSE_TEXT_FIELDS and "__" not in field
 
 
 def _expect(kind, field: str, regex: str, reason: str) -> gxe.Expectation:

@@ -26,9 +26,11 @@ from sohoa.national_format import (
     LAND_VERTEX_FIELDS,
     NATIONAL_FIELDS,
 )
+from sohoa.settings import get_settings
 from transforms import birth, death, household, land, marriage
 from transforms.flags import FlagCollector
 from transforms.gc_pause import gc_paused
+from transforms.place_names import is_place_field, mend_place_column
 from transforms.text import map_unique
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,9 @@ def normalise(raw: pd.DataFrame, doc_type: str) -> pd.DataFrame:
         {f: _as_text(raw[f]) if f in raw.columns else None for f in raw_fields}, index=raw.index
     ).astype(object)
     text = text.where(text.notna(), None)
-    columns, flags = mapper(text)
+    mended, mended_fields = _mend_places(text)
+    columns, flags = mapper(mended)
+    _flag_mended(flags, text, mended_fields)
 
     out: dict[str, object] = {
         f: (raw[f] if f in raw.columns else pd.Series(None, index=raw.index, dtype=object))
@@ -117,6 +121,21 @@ def normalise(raw: pd.DataFrame, doc_type: str) -> pd.DataFrame:
     if "doc_type" in result:
         result["doc_type"] = result["doc_type"].fillna(doc_type)
     return result
+
+
+def _mend_places(text: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """``text`` with misread unit names mended in its place fields (``transforms.place_names``)
+    and, per place field, which rows were mended. ``text`` itself stays as read (``raw__``)."""
+    home = get_settings().home_province_code
+    mended, changed = text.copy(), {}
+    for f in [c for c in text.columns if is_place_field(c)]:
+        mended[f], changed[f] = mend_place_column(text[f], home)
+    return mended, changed
+
+
+def _flag_mended(flags: FlagCollector, text: pd.DataFrame, changed: dict[str, pd.Series]) -> None:
+    for f, rows in changed.items():
+        flags.add(rows, f, "place_name_mended", text[f])
 
 
 def _plain_cell(value: object) -> object:
@@ -246,7 +265,9 @@ def normalise_table(raw: pd.DataFrame, result: pd.DataFrame, doc_type: str, tabl
     if len(rows):
         text = rows[list(raw_fields)]  # explode_table made them text or None
         parent = result.reset_index(drop=True)
-        columns, flags = mapper(pd.concat([rows[["_parent", "_row"]], text], axis=1), parent)
+        mended, mended_fields = _mend_places(text)
+        columns, flags = mapper(pd.concat([rows[["_parent", "_row"]], mended], axis=1), parent)
+        _flag_mended(flags, text, mended_fields)
         factors = flags.confidence_factors()
         empty = [None] * len(rows)
         values = {f: _plain_column(columns[f]) if f in columns else empty for f in row_fields}

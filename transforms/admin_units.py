@@ -94,7 +94,8 @@ def _tables() -> dict:
         for old, news in olds.items():
             for n in news:
                 old_to_new.setdefault(old, set()).add(f"{new_province}|{n['newWardKey']}")
-    # per new province: old ward key without district → set of new wards (for district-less text)
+    # per scope — a new province, or "old:<key>" an old one — old ward key without district →
+    # set of new wards (for district-less text)
     by_old_ward: dict[str, dict[str, set[str]]] = {}
     # … and per old ward its name as written, for keys that several old wards share
     named: dict[str, dict[str, list[tuple[str, set[str]]]]] = {}
@@ -102,10 +103,11 @@ def _tables() -> dict:
         old_province, _, old_ward = old.split("_", 2)
         new_province = old_to_new_province.get(old_province)
         if new_province and old_ward:
-            by_old_ward.setdefault(new_province, {}).setdefault(old_ward, set()).update(news)
-            if old in old_name:
-                entry = (spelling_key(old_name[old]), news)
-                named.setdefault(new_province, {}).setdefault(old_ward, []).append(entry)
+            for scope in (new_province, f"old:{old_province}"):
+                by_old_ward.setdefault(scope, {}).setdefault(old_ward, set()).update(news)
+                if old in old_name:
+                    entry = (spelling_key(old_name[old]), news)
+                    named.setdefault(scope, {}).setdefault(old_ward, []).append(entry)
     patterns = {
         p: re.compile("|".join(sorted(map(re.escape, d), key=len, reverse=True)))
         for p, d in by_old_ward.items()
@@ -194,6 +196,55 @@ def official_unit_names() -> frozenset[str]:
     return frozenset(names | _FORMER_PROVINCES)
 
 
+@dataclass(frozen=True)
+class UnitTree:
+    """Official names by level and parent, for telling a misread name from the one it stands
+    for among its neighbours. Names are written without their level word (``Đắk Mil``); a
+    province is keyed by its 2025 key, and an old province by the 2025 province it joined."""
+
+    provinces: dict[str, str]  # province name (old or new) → 2025 province key
+    districts: dict[str, dict[str, set[str]]]  # 2025 province key → old district → district ids
+    communes_of_district: dict[str, set[str]]  # old district id → its commune names
+    communes_of_province: dict[str, set[str]]  # 2025 province key → commune names, old and new
+
+
+@lru_cache(maxsize=1)
+def unit_tree() -> UnitTree:
+    """The whole country's units before (legacy list) and after the 2025 reform."""
+    from vietnamadminunits.database.main import get_data
+
+    t = _tables()
+    fields = ["province", "provinceKey", "district", "districtKey", "ward"]
+    legacy = get_data(fields, "admin_units_legacy")
+    current = get_data(["province", "provinceKey", "ward"])
+    provinces: dict[str, str] = {}
+    districts: dict[str, dict[str, set[str]]] = {}
+    of_district: dict[str, set[str]] = {}
+    of_province: dict[str, set[str]] = {}
+    for r in legacy:
+        new = t["old_to_new_province"].get(r["provinceKey"])
+        if not new:
+            continue
+        provinces[_LEVEL_PREFIX.sub("", r["province"])] = new
+        district_id = f"{r['provinceKey']}_{r['districtKey']}"
+        district = _LEVEL_PREFIX.sub("", r["district"])
+        districts.setdefault(new, {}).setdefault(district, set()).add(district_id)
+        if r["ward"]:  # a district without communes (an island district) has none
+            ward = _LEVEL_PREFIX.sub("", r["ward"])
+            of_district.setdefault(district_id, set()).add(ward)
+            of_province.setdefault(new, set()).add(ward)
+    for r in current:
+        provinces[_LEVEL_PREFIX.sub("", r["province"])] = r["provinceKey"]
+        if r["ward"]:
+            of_province.setdefault(r["provinceKey"], set()).add(_LEVEL_PREFIX.sub("", r["ward"]))
+    return UnitTree(provinces, districts, of_district, of_province)
+
+
+def province_code_of(province_key: str) -> str | None:
+    """The 2025 province code of a 2025 province key (``tinhlamdong`` → ``68``)."""
+    return _tables()["province_code"].get(province_key)
+
+
 def _result_from_new_wards(news: set[str], province_key: str | None) -> AdminResult:
     t = _tables()
     provinces = {n.split("|")[0] for n in news}
@@ -230,9 +281,11 @@ def _province_keys(expanded: str) -> tuple[bool, bool]:
     )
 
 
-def _old_commune(expanded: str) -> AdminResult:
+def _old_commune(expanded: str, old_province_named: bool = True) -> AdminResult:
     """Read ``expanded`` as a pre-2025 place: with its district if named, else by the old
-    commune names of its (old → new) province."""
+    commune names of its (old → new) province. ``old_province_named``: the text itself names
+    the (old) province, which then narrows the search; a province added by default is today's,
+    and all the old provinces in it are searched."""
     from vietnamadminunits import ParseMode, parse_address
 
     t = _tables()
@@ -248,23 +301,31 @@ def _old_commune(expanded: str) -> AdminResult:
     province = t["old_to_new_province"].get(old.province_key)
     if not province:
         return AdminResult(None, None, "unknown_commune")
-    return _by_old_ward_name(expanded, province)
+    # an old text's province is the old one: Tân Hà of old Lâm Đồng, not of Bình Thuận (which
+    # joined Lâm Đồng in 2025); the whole new province only if the old one has no such commune
+    if not old_province_named:
+        return _by_old_ward_name(expanded, province)
+    found = _by_old_ward_name(expanded, province, f"old:{old.province_key}")
+    if found.reason == "unknown_commune":
+        return _by_old_ward_name(expanded, province)
+    return found
 
 
-def _by_old_ward_name(expanded: str, province: str) -> AdminResult:
+def _by_old_ward_name(expanded: str, province: str, scope: str | None = None) -> AdminResult:
+    """The commune named in ``expanded`` among the old communes of ``scope`` (default: every
+    old province that joined the new ``province``)."""
     from vietnamadminunits.parser.utils import key_normalize
 
     t = _tables()
-    pattern = t["old_ward_patterns"].get(province)
+    scope = scope or province
+    pattern = t["old_ward_patterns"].get(scope)
     found = pattern.findall(key_normalize(expanded)) if pattern else []
     if not found:
         return AdminResult(None, t["province_code"].get(province), "unknown_commune")
     key = max(found, key=len)
-    news = t["by_old_ward"][province][key]
+    news = t["by_old_ward"][scope][key]
     if len(news) > 1:  # old wards that share a key: told apart by their marks, where certain
-        news = _by_marks(
-            spelling_key(expanded), t["by_old_ward_named"][province].get(key, []), news
-        )
+        news = _by_marks(spelling_key(expanded), t["by_old_ward_named"][scope].get(key, []), news)
     return _result_from_new_wards(news, province)
 
 
@@ -312,13 +373,14 @@ def resolve(
     if not expanded:
         return AdminResult(None, None, "unknown_commune")
     names_new, names_old = _province_keys(expanded)
-    if default_province_code and not (names_new or names_old):
+    names_province = names_new or names_old
+    if default_province_code and not names_province:
         name = t["province_name"].get(default_province_code)
         if name:
             expanded = f"{expanded}, {name}"
             names_new = names_old = True
     if before_reform or _DISTRICT_MARKER.search(expanded) or (names_old and not names_new):
-        return _old_commune(expanded)
+        return _old_commune(expanded, old_province_named=names_province)
 
     new = parse_address(expanded, mode=ParseMode.FROM_2025, keep_street=False, level=2)
     if new.ward_code:

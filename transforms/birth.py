@@ -104,7 +104,8 @@ def map_birth(raw: pd.DataFrame) -> tuple[dict[str, pd.Series], FlagCollector]:
     # the declarant: relationship kept as written (canonical spelling), flagged if unknown
     name_column(out, flags, raw, "declarant_full_name")
     relation = clean_text(raw["declarant_relationship"])
-    out["declarant_relationship"] = relation.str.capitalize().where(relation.notna(), None)
-    _code, unknown = codes.relationship_column(relation)
+    _code, word, unknown, guessed = codes.relationship_column(relation)
+    out["declarant_relationship"] = word.str.capitalize().where(relation.notna(), None)
     flags.add(unknown, "declarant_relationship", "unknown_relationship", relation)
+    flags.add(guessed, "declarant_relationship", "relationship_guessed", relation)
     return out, flags

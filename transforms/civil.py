@@ -54,7 +54,7 @@ def ethnicity_column(out: dict, flags: FlagCollector, raw: pd.DataFrame, who: st
 
 # Suffixes of civil-status books (Circular 04/2020/TT-BTP): TLKT = trích lục khai tử, TLKH = kết
 # hôn, TLKS = khai sinh, BS = bản sao. OCR drops the hyphen ("TLKTBS").
-_BOOK_SUFFIX = re.compile(r"^(TLK[TSH]|KT|KH|KS)[-–—.]?(BS)$")
+_BOOK_SUFFIX = re.compile(r"^(TLK[TSH]|KT|KH|KS)[-–—.'’]?(BS)$")
 # Ø (never Vietnamese) and O read for a zero inside a date: "ngày 20 tháng Ø7", "2O/05/2021".
 _DATE_ZERO = re.compile(r"Ø|(?<=\d)[Oo](?=[\d/.\-\s]|$)|(?<=[\s/.\-])[Oo](?=\d)")
 

@@ -1,4 +1,5 @@
-"""Code lists: ethnicity (one table, two numbering systems), nationality, relationship words.
+"""Code lists: ethnicity (one table, two numbering systems), nationality, relationship words,
+religions.
 
 The ethnicity table is ``data/ethnicities.csv``; ``ETHNICITY_CODE_SYSTEM`` names the column in
 use. NATIONAL_FORMAT.md fixes the 1979 numbering (Decision 121-TCTK/PPCĐ); the statistics office's
@@ -155,13 +156,69 @@ RELATIONSHIPS = {
 
 
 @lru_cache(maxsize=1)
-def _relationship_table() -> dict[str, str]:
-    return {_key(w): code for code, words in RELATIONSHIPS.items() for w in words.split("|")}
+def _relationship_table() -> dict[str, tuple[str, str]]:
+    """Matching key → (code, word as printed)."""
+    return {_key(w): (code, w) for code, words in RELATIONSHIPS.items() for w in words.split("|")}
 
 
 def relationship(text: str) -> str | None:
     """Relationship code for a printed word (``Mẹ`` → MOTHER), or None when not recognised."""
-    return _relationship_table().get(_key(text))
+    found = _relationship_table().get(_key(text))
+    return found[0] if found else None
+
+
+def _near_word(text: str, table: dict[str, tuple[str, str]], min_length: int = 5):
+    """(entry, guessed) for ``text`` in ``table`` (key → entry): its key is sure; the one entry
+    it matches with other marks (``Cơn gái``, ``Công giảo``, ``Ông ngoai``), or the one entry
+    that ``text``'s single word begins (``Công``: the rest of the line lost), or the one entry
+    within one letter (``Con ứrai``) is a guess. None when no entry or several fit."""
+    key = _key(text)
+    if key in table:
+        return table[key], False
+    bare = strip_marks(key)
+    near = {e for k, e in table.items() if strip_marks(k) == bare}  # marks misread or lost
+    word = repair_unicode(text).strip().lower()
+    if not near and len(word) >= 3 and " " not in word:
+        near = {e for e in table.values() if e[1].lower().startswith(word + " ")}
+    if not near and len(key) >= min_length:  # shorter words differ from others by a letter
+        near = {e for k, e in table.items() if Levenshtein.distance(key, k, score_cutoff=1) <= 1}
+    return (near.pop(), True) if len(near) == 1 else None
+
+
+def relationship_match(text: str) -> tuple[str, str, bool] | None:
+    """(code, word as printed, guessed) for a relationship word read with a letter wrong."""
+    found = _near_word(text, _relationship_table())
+    return (*found[0], found[1]) if found else None
+
+
+# Religions in the canonical spelling of the State's list of recognised religions (NATIONAL_
+# FORMAT.md: free text in canonical spelling; no national code list). "Không": none.
+RELIGIONS = (
+    "Không", "Phật giáo", "Công giáo", "Tin lành", "Cao Đài", "Phật giáo Hòa Hảo", "Hồi giáo",
+    "Baha'i", "Tịnh độ Cư sĩ Phật hội Việt Nam", "Cơ đốc Phục lâm", "Tứ Ân Hiếu Nghĩa",
+    "Bửu Sơn Kỳ Hương", "Minh Sư đạo", "Minh Lý đạo", "Mặc Môn", "Bà-la-môn",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _religion_table() -> dict[str, tuple[str, str]]:
+    table = {_key(r): (r, r) for r in RELIGIONS}
+    table.setdefault(_key("Hòa Hảo"), ("Phật giáo Hòa Hảo", "Phật giáo Hòa Hảo"))
+    table.setdefault(_key("Đạo Phật"), ("Phật giáo", "Phật giáo"))
+    table.setdefault(_key("Thiên Chúa giáo"), ("Công giáo", "Công giáo"))
+    return table
+
+
+def religion_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(religion in canonical spelling, guessed mask). A religion outside the list is kept as
+    written (first letter capitalised): the list is the recognised ones, not every belief."""
+
+    def one(text: str) -> tuple[str, bool]:
+        found = _near_word(text, _religion_table())
+        return (found[0][0], found[1]) if found else (text[:1].upper() + text[1:], False)
+
+    name, guessed = map_unique_parts(raw, one, 2)
+    return name.astype(object).where(raw.notna(), None), guessed.eq(True)
 
 
 # Sex: ISO/IEC 5218 (1 male, 2 female, 0 not known).
@@ -186,8 +243,17 @@ def sex_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return code, (raw.notna() & code.isna()).astype(bool)
 
 
-def relationship_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(relationship code or None, unknown mask)."""
-    code = map_unique(raw, lambda v: relationship(v) or "").replace("", None).astype(object)
-    code = code.where(code.notna(), None)
-    return code, (raw.notna() & code.isna()).astype(bool)
+def relationship_column(raw: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """(relationship code or None, the word as printed where guessed else as read, unknown
+    mask, guessed mask)."""
+
+    def one(text: str) -> tuple[str | None, str, bool]:
+        found = relationship_match(text)
+        if found is None:
+            return None, text, False
+        code, word, guessed = found
+        return code, (word if guessed else text), guessed
+
+    code, word, guessed = map_unique_parts(raw, one, 3)
+    code = code.astype(object).where(code.notna(), None)
+    return code, word, (raw.notna() & code.isna()).astype(bool), guessed.eq(True)

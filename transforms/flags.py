@@ -167,6 +167,18 @@ REASONS: dict[str, tuple[str, str]] = {
         "Dấu của họ tên đã được sửa theo từ điển tên; cần kiểm tra",
         "Diacritics of the name were repaired from the name lexicon; please check",
     ),
+    "relationship_guessed": (
+        "Quan hệ đọc sai một chữ (Con ứrai); đã đoán theo danh mục, cần kiểm tra",
+        "The relationship was read with a letter wrong (Con ứrai); guessed, please check",
+    ),
+    "religion_guessed": (
+        "Tôn giáo đọc sai một chữ hoặc thiếu chữ (Công giảo, Công); đã đoán, cần kiểm tra",
+        "The religion was read with a letter wrong or cut short (Công giảo); guessed, please check",
+    ),
+    "place_name_mended": (
+        "Tên đơn vị hành chính đọc sai một, hai chữ đã được sửa theo danh mục; cần kiểm tra",
+        "A unit name misread by a letter or two was mended from the official list; please check",
+    ),
 }
 
 # How much a flag lowers the confidence of its field (value kept but doubted, or refused → 0).
@@ -175,6 +187,9 @@ CONFIDENCE_FACTOR: dict[str, float] = {
     "ethnicity_guessed": 0.7,
     "nationality_guessed": 0.7,
     "id_ocr_repaired": 0.7,
+    "place_name_mended": 0.8,
+    "relationship_guessed": 0.7,
+    "religion_guessed": 0.7,
     "id_sex_mismatch": 0.5,
     "id_year_mismatch": 0.5,
 }

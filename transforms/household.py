@@ -140,9 +140,10 @@ def map_members(
     out["other_name"] = other.full_name
 
     relation = clean_text(rows["relationship_to_head"])
-    code, unknown = codes.relationship_column(relation)
+    code, _word, unknown, guessed = codes.relationship_column(relation)
     out["relationship_to_head"] = code
     flags.add(unknown, "relationship_to_head", "unknown_relationship", relation)
+    flags.add(guessed, "relationship_to_head", "relationship_guessed", relation)
 
     sex, unknown = codes.sex_column(rows["sex"])
     out["sex"] = sex
@@ -156,7 +157,8 @@ def map_members(
     for f in ("place_of_birth_text", "hometown_text", "occupation", "previous_residence_text"):
         out[f] = clean_text(rows[f])
     religion = clean_text(rows["religion"])
-    out["religion"] = map_unique(religion, str.capitalize)
+    out["religion"], guessed = codes.religion_column(religion)
+    flags.add(guessed, "religion", "religion_guessed", religion)
 
     eth_code, _eth_name, unknown, guessed = codes.ethnicity_columns(rows["ethnicity"])
     out["ethnicity_code"] = eth_code

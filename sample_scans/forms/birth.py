@@ -381,7 +381,9 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
     reg_style = rng.choice(("slash", "words_long", "words_short"))
     reg_text = vntext.format_date(reg, reg_style)
     copy_date = None
-    if variant != "old_1999" or rng.random() < 0.4:
+    # the header alone is the authority only where its commune line names one commune (the
+    # condition after the draw keeps every other page as it was)
+    if variant != "old_1999" or rng.random() < 0.4 or not auth.names_itself():
         form.field("Nơi đăng ký khai sinh:", auth_text)
         fields["registration_authority_text"] = auth_text
         printed["registration_authority_text"] = auth_text

@@ -227,6 +227,11 @@ class Authority:
         parts.append(self.province_text)
         return ", ".join(parts)
 
+    def names_itself(self) -> bool:
+        """Whether the commune line alone (``UBND XÃ TÂN HÀ``) tells the commune among all the
+        old communes of today's province (Tân Hà of Lâm Hà and of Đức Linh do not)."""
+        return self.old is None or _home_commune_names()[self.commune_text] == 1
+
     def header_lines(self) -> list[str]:
         """The top-left block: ``UBND HUYỆN ĐỨC TRỌNG`` / ``UBND XÃ HIỆP THẠNH``."""
         lines = []
@@ -256,6 +261,13 @@ def _old_commune_names() -> Counter:
 def _unique_in_province(c: admin.OldCommune) -> bool:
     key = (c.old_province_code, c.text(with_district=False, with_province=False))
     return _old_commune_names()[key] == 1
+
+
+@lru_cache(maxsize=1)
+def _home_commune_names() -> Counter:
+    return Counter(
+        c.text(with_district=False, with_province=False) for c in admin.lam_dong_old_communes()
+    )
 
 
 def draw_authority(rng: random.Random, when: dt.date) -> Authority:

@@ -178,7 +178,7 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
     form.newline(0.2)
     fields["registration_date"] = reg.isoformat()
     fields["registration_commune_code"] = auth.commune_code
-    if variant != "old" or rng.random() < 0.5:
+    if variant != "old" or rng.random() < 0.5 or not auth.names_itself():
         form.field(rng.choice(("Nơi đăng ký kết hôn:", "Nơi đăng ký:")), auth_text)
         fields["registration_authority_text"] = auth_text
         form.field("Ngày, tháng, năm đăng ký:", reg_text)

@@ -200,3 +200,20 @@ def test_a_page_whose_first_draw_ran_off_the_sheet_is_drawn_again():
     assert not generate.fits_page(first.page)
     drawn = generate.draw_page("land_certificate", 9001, 2)
     assert generate.fits_page(drawn.page)
+
+
+def test_an_authority_read_from_the_header_alone_names_one_commune():
+    # the old forms may give the authority only as the header's commune line ("UBND XÃ TÂN HÀ");
+    # where two old communes of today's province share that name (Tân Hà of Lâm Hà and of Đức
+    # Linh) the truth could not be known from it, so the field is printed in full instead.
+    # These two pages drew the header-only variant for a Tân Hà.
+    from sample_scans.forms.common import _home_commune_names
+
+    assert _home_commune_names()["xã Tân Hà"] > 1
+    for doc_type, seed, index, district in (
+        ("birth_registration", 77, 1, "huyện Lâm Hà"),
+        ("marriage_registration", 78, 13, "huyện Đức Linh"),
+    ):
+        truth = generate_page(doc_type, seed, index, "clean")["truth"]
+        assert truth["layout"]["variant"].startswith("old")
+        assert f"xã Tân Hà, {district}" in truth["printed"]["registration_authority_text"]

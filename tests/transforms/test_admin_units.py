@@ -86,3 +86,13 @@ def test_old_names_that_differ_only_by_marks_are_told_apart():
     dak_nong = resolve("Ủy ban nhân dân xã Đắk Nang, tỉnh Đắk Nông", before_reform=True)
     assert lam_dong == AdminResult("24886", "68", None)
     assert dak_nong.commune_code not in (None, "24886") and dak_nong.reason is None
+
+
+def test_an_old_text_naming_its_province_is_read_in_that_old_province():
+    # Tân Hà is a commune of old Lâm Đồng (Lâm Hà) and of Bình Thuận (Đức Linh), both in today's
+    # Lâm Đồng: a 2005 text that names "tỉnh Lâm Đồng" means the old province, so one commune
+    assert resolve("UBND xã Tân Hà, tỉnh Lâm Đồng", before_reform=True) == AdminResult(
+        "24916", "68", None
+    )
+    # without a province the text may be either (the digitising province is today's)
+    assert resolve("UBND XÃ TÂN HÀ", "68", before_reform=True).reason == "ambiguous_admin_unit"

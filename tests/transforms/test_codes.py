@@ -8,6 +8,8 @@ from transforms.codes import (
     nationality,
     nationality_column,
     relationship,
+    relationship_column,
+    religion_column,
     sex,
 )
 
@@ -90,3 +92,23 @@ def test_nationality_read_short_or_misread_is_a_guess(text, code, guessed):
     codes, unknown, guesses = nationality_column(pd.Series([text]))
     assert codes.iloc[0] == code
     assert bool(guesses.iloc[0]) is guessed and bool(unknown.iloc[0]) is (code is None)
+
+
+def test_relationship_read_with_a_letter_or_mark_wrong_is_guessed():
+    raw = pd.Series(["Con ứrai", "Cơn gái", "Ông ngoai", "Mẹ", "Em", "Bạn", None])
+    code, word, unknown, guessed = relationship_column(raw)
+    assert code.tolist() == ["CHILD", "CHILD", "GRANDPARENT", "MOTHER", "SIBLING", None, None]
+    # the printed word is given where guessed; a sure word stays as read
+    assert word.tolist()[:5] == ["Con trai", "Con gái", "Ông ngoại", "Mẹ", "Em"]
+    assert guessed.tolist() == [True, True, True, False, False, False, False]
+    assert unknown.tolist() == [False] * 5 + [True, False]
+
+
+def test_religion_in_canonical_spelling_and_guessed_when_misread():
+    raw = pd.Series(["Cao đài", "không", "Công giảo", "Công", "Phật", "Thờ cúng tổ tiên", None])
+    name, guessed = religion_column(raw)
+    # Phật: Phật giáo or Phật giáo Hòa Hảo, not ours to choose; a belief off the list is kept
+    assert name.tolist() == [
+        "Cao Đài", "Không", "Công giáo", "Công giáo", "Phật", "Thờ cúng tổ tiên", None,
+    ]  # fmt: skip
+    assert guessed.tolist() == [False, False, True, True, False, False, False]

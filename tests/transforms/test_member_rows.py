@@ -78,3 +78,20 @@ def test_province_names_from_the_library_in_both_tone_placements():
     names = province_names()
     assert {"Lâm Đồng", "Đắk Nông", "Bình Thuận", "Khánh Hòa", "Khánh Hoà"} <= names
     assert "Lãm Đồng" not in names and "Bình" not in names
+
+
+def test_misread_relationship_and_religion_are_guessed_and_flagged():
+    members = [
+        {"member_index": "1", "full_name": "LÊ VĂN AN", "relationship_to_head": "Chủ hộ",
+         "religion": "Công giảo"},
+        {"member_index": "2", "full_name": "LÊ THỊ BÌNH", "relationship_to_head": "Cơn gái",
+         "religion": "Không"},
+    ]  # fmt: skip
+    row = normalise(_book(members), "household_registration").iloc[0]
+    m = row["members"]
+    assert [x["religion"] for x in m] == ["Công giáo", "Không"]
+    assert [x["relationship_to_head"] for x in m] == ["HEAD", "CHILD"]
+    reasons = {(f["field"], f["reason"]) for f in row["flags"]}
+    assert ("members[0].religion", "religion_guessed") in reasons
+    assert ("members[1].relationship_to_head", "relationship_guessed") in reasons
+    assert row["raw__members"][0]["religion"] == "Công giảo"

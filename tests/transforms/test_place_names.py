@@ -1,0 +1,127 @@
+"""Unit names misread by a letter or two, mended from the official lists (real misreadings from
+generated scans read by Tesseract)."""
+
+import re
+
+import pandas as pd
+import pytest
+
+from transforms import normalise
+from transforms.place_names import is_place_field, mend_place, mend_place_column
+
+
+@pytest.mark.parametrize(
+    ("read", "mended"),
+    [
+        # a letter of a district misread: l → t / 1 / I lost, a → d, i → 1
+        (
+            "UBND thị trấn Đắk Mit, huyện Đắk Mi1, tỉnh Đắk Nông",
+            "UBND thị trấn Đắk Mil, huyện Đắk Mil, tỉnh Đắk Nông",
+        ),
+        (
+            "Số 69 đường Yersin, thị trấn Đắk Mil, huyện Đắk MI, tỉnh Đắk Nông",
+            "Số 69 đường Yersin, thị trấn Đắk Mil, huyện Đắk Mil, tỉnh Đắk Nông",
+        ),
+        (
+            "Thôn Đăng Srốn, xã Bà Gia, huyện Đạ Huodi, tỉnh Lâm Đồng",
+            "Thôn Đăng Srốn, xã Bà Gia, huyện Đạ Huoai, tỉnh Lâm Đồng",
+        ),
+        (
+            "Thôn 13, xã Hòa Trung, huyện D1 Linh, tỉnh Lâm Đồng",
+            "Thôn 13, xã Hòa Trung, huyện Di Linh, tỉnh Lâm Đồng",
+        ),
+        # a commune among the district's: M'ri lost its apostrophe and r; a tone misread
+        (
+            "Ủy ban nhân dân thị trấn Đạ Mi, huyện Đạ Huoai, tỉnh Lâm Đồng",
+            "Ủy ban nhân dân thị trấn Đạ M'ri, huyện Đạ Huoai, tỉnh Lâm Đồng",
+        ),
+        (
+            "thị trấn Đạ Téh, huyện Đạ Huoai, tỉnh Lâm Đồng",
+            "thị trấn Đạ Tẻh, huyện Đạ Huoai, tỉnh Lâm Đồng",
+        ),
+        # the unit word's mark misread; a province in capitals keeps its capitals
+        (
+            "Khu phố 10, thị trấn Lạc Dương, huyện Lạc Dương, tĩnh Lâm Đồng",
+            "Khu phố 10, thị trấn Lạc Dương, huyện Lạc Dương, tỉnh Lâm Đồng",
+        ),
+        ("ỦY BAN NHÂN DÂN TỈNH LẦM ĐỒNG", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"),
+        ("Bệnh viện Đa khoa tỉnh ĐắC Nông", "Bệnh viện Đa khoa tỉnh Đắk Nông"),
+        # a word's capital read small
+        (
+            "Thôn Krăng Gọ, xã Nhân cơ, huyện Đắk R'Lấp, tỉnh Đắk Nông",
+            "Thôn Krăng Gọ, xã Nhân Cơ, huyện Đắk R'Lấp, tỉnh Đắk Nông",
+        ),
+        # the authority names no province: the home province's communes
+        ("UBND XÃ HIỆP THẠHH", "UBND XÃ HIỆP THẠNH"),
+    ],
+)
+def test_misread_unit_names_are_mended(read, mended):
+    assert mend_place(read, "68") == mended
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # official names as clerks write them: capitals, the other tone placement, Đăk, spacing
+        "XÃ HÒA NINH, HUYỆN DI LINH, TỈNH LÂM ĐỒNG",
+        "xã Hoà Ninh, huyện Di Linh, tỉnh Lâm Đồng",
+        "xã Đam B'ri, thành phố Bảo Lộc, tỉnh Lâm Đồng",
+        "Tổ 6, phường 2, thành phố Đà Lạt, tỉnh Lâm Đồng",
+        # a name official elsewhere is not ours to change, even in the wrong district
+        "xã Lộc Thành, huyện Đức Trọng, tỉnh Lâm Đồng",
+        # two communes of Bảo Lâm one letter away (Lộc Lâm, Lộc Tân): left as read
+        "xã Lộc Tâm, huyện Bảo Lâm, tỉnh Lâm Đồng",
+        # the home province has Tân Hà and Tân Hải, one letter away each
+        "UBND XÃ TÂN HẢ",
+        # too far from any name of the district
+        "xã Xyz Abc, huyện Di Linh, tỉnh Lâm Đồng",
+        "Thôn Krăng 6ọ, xã Nhân Cơ",
+        "",
+    ],
+)
+def test_official_and_unclear_names_stay_as_read(text):
+    assert mend_place(text, "68") == text
+
+
+def test_no_official_unit_of_the_country_is_changed():
+    # every commune before and after 2025 with its district and province, as a clerk writes it
+    # and in capitals: names that begin like a unit word (Phương, Quan, Tĩnh Túc) included
+    from vietnamadminunits.database.main import get_data
+
+    level = re.compile(r"^(Tỉnh|Thành phố|Huyện|Quận|Thị xã|Xã|Phường|Thị trấn|Đặc khu) ")
+
+    def written(*units):
+        return ", ".join(level.sub(lambda m: m.group(1).lower() + " ", u) for u in units if u)
+
+    legacy = get_data(["province", "district", "ward"], "admin_units_legacy")
+    current = get_data(["province", "ward"])
+    texts = [written(r["ward"], r["district"], r["province"]) for r in legacy]
+    texts += [written(r["ward"], r["province"]) for r in current]
+    texts += [t.upper() for t in texts[::7]]
+    assert len(texts) > 15000
+    assert [t for t in texts if mend_place(t, "68") != t] == []
+
+
+def test_column_mends_and_says_which_rows():
+    raw = pd.Series(["huyện Đắk MI, tỉnh Đắk Nông", "huyện Đắk Mil, tỉnh Đắk Nông", None])
+    mended, changed = mend_place_column(raw, "68")
+    assert mended.tolist() == ["huyện Đắk Mil, tỉnh Đắk Nông"] * 2 + [None]
+    assert changed.tolist() == [True, False, False]
+    assert is_place_field("mother_residence_text") and not is_place_field("land_use_origin_text")
+
+
+def test_normalise_flags_the_mended_place_and_keeps_what_was_read(raw_birth):
+    rows = [
+        {"registration_authority_text": f"UBND thị trấn Đắk {name}, huyện Đắk Mil, tỉnh Đắk Nông"}
+        for name in ("Mit", "Mil")
+    ]
+    out = normalise(raw_birth(rows), "birth_registration")
+    mended, as_read = out.iloc[0], out.iloc[1]
+    assert mended["registration_authority_text"] == as_read["registration_authority_text"]
+    assert mended["raw__registration_authority_text"].startswith("UBND thị trấn Đắk Mit,")
+    assert mended["registration_commune_code"] == as_read["registration_commune_code"] is not None
+    reasons = {(f["field"], f["reason"]) for f in mended["flags"]}
+    assert ("registration_authority_text", "place_name_mended") in reasons
+    assert as_read["flags"] == []
+    conf = "conf__registration_authority_text"
+    assert mended[conf] == pytest.approx(0.8 * as_read[conf])

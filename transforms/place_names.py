@@ -1,0 +1,226 @@
+"""Unit names misread by one or two letters, mended from their neighbours in the official lists.
+
+OCR misreads a letter of a place name (``huyện Đắk MI``, ``huyện Đạ Huodi``, ``huyện D1 Linh``,
+``tĩnh Lầm Đồng``). A name that is no official unit name anywhere in the country is compared with
+the names of its level inside the unit named after it — the communes of the district, the
+districts of the province, the provinces — and replaced when exactly one of them is one or two
+letters away (two for long names). A name that is official somewhere is never changed, even when
+it does not belong to the unit after it; a name with two equally close neighbours stays as read.
+
+The mended text goes on to the commune look-up and validation; the text as read stays in
+``raw__<field>``, and the field is flagged ``place_name_mended`` (confidence lowered) so a person
+confirms it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from rapidfuzz.distance import Levenshtein
+
+from transforms import admin_units
+from transforms.text import map_unique, strip_marks
+
+# Free-text fields whose words are not place names (the origin of land use is prose).
+PROSE_TEXT_FIELDS = frozenset({"land_use_origin_text"})
+
+
+def is_place_field(field: str) -> bool:
+    """A national place or authority field (not ``raw__…``/``conf__…`` nor a helper column)."""
+    return field.endswith("_text") and field not in PROSE_TEXT_FIELDS and "__" not in field
+
+
+_LEVELS = {
+    "tỉnh": "province",
+    "thành phố": "city",  # a province-rank city (Hà Nội) or a district-rank one (Đà Lạt)
+    "huyện": "district",
+    "quận": "district",
+    "thị xã": "district",
+    "xã": "commune",
+    "phường": "commune",
+    "thị trấn": "commune",
+    "đặc khu": "commune",
+}
+_UNIT_WORDS = {strip_marks(w): w for w in _LEVELS}
+_UNIT = re.compile(
+    r"(?i)(?<![^\W\d_])(thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|xã|phường) +"
+)
+# a unit word with a mark misread (tĩnh, huyên, thi trấn, xà): only at the start of a part
+# (after UBND / Ủy ban nhân dân), since Phương, Quan, Tĩnh, Huyền also begin names
+_MISREAD_UNIT = re.compile(
+    r"(?i)^ *(?:(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN) +)?"
+    r"(th[aàáảãạ]nh ph[oốồổỗộ]|th[iìíỉĩị] x[aàáảãạ]|th[iìíỉĩị] tr[aấầẩẫậ]n|"
+    r"t[iìíỉĩị]nh|huy[eêệếềểễ]n|qu[aâậấầẩẫ]n|x[aàáảãạ]|ph[uư][oơờớởỡợ]ng) +"
+)
+
+
+@dataclass(frozen=True)
+class _Part:
+    word_start: int  # where the unit word starts in the text
+    word: str  # the unit word as read (tĩnh)
+    name_start: int
+    name: str  # the rest of the comma-separated part (Lầm Đồng)
+
+    @property
+    def level(self) -> str:
+        return _LEVELS[self.unit_word]
+
+    @property
+    def unit_word(self) -> str:
+        return _UNIT_WORDS[strip_marks(self.word.lower())]
+
+
+def _parts(text: str) -> list[_Part]:
+    """Each comma-separated part holding a unit word followed by a name, left to right."""
+    out, offset = [], 0
+    for chunk in text.split(","):
+        # the first unit word of a part names its unit (Ủy ban nhân dân thị trấn …)
+        m = _UNIT.search(chunk) or _MISREAD_UNIT.search(chunk)
+        name = chunk[m.end() :].rstrip(" .;") if m else ""
+        if m and strip_marks(m.group(1).lower()) in _UNIT_WORDS and _mendable(name):
+            out.append(_Part(offset + m.start(1), m.group(1), offset + m.end(), name))
+        offset += len(chunk) + 1
+    return out
+
+
+def _mendable(name: str) -> bool:
+    """A name of letters; a digit among letters (``D1 Linh``) is a misread letter, but a
+    numbered unit (``phường 2``) is left as read."""
+    if not name or not any(c.isalpha() for c in name):
+        return False
+    return not any(c.isdigit() for c in name) or bool(re.search(r"[^\W\d_]\d|\d[^\W\d_]", name))
+
+
+def _official(name: str) -> str | None:
+    """``name`` if it is an official spelling, else the official spelling it stands for when
+    they differ only in case, Hòa/Hoà and the like (``spelling_key``), else None."""
+    spellings = _official_by_key().get(admin_units.spelling_key(name))
+    if not spellings:
+        return None
+    return name if name in spellings else spellings[0]
+
+
+@lru_cache(maxsize=1)
+def _official_by_key() -> dict[str, tuple[str, ...]]:
+    """Official names by spelling key; some have two official spellings (B'Lao, B'lao)."""
+    by_key: dict[str, list[str]] = {}
+    for n in sorted(admin_units.official_unit_names()):
+        by_key.setdefault(admin_units.spelling_key(n), []).append(n)
+    return {k: tuple(v) for k, v in by_key.items()}
+
+
+def _closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The one candidate within one letter of ``name`` (two for names of eight letters or
+    more), case, spaces and apostrophes aside."""
+    key = admin_units.spelling_key(name)
+    if len(key) < 3:
+        return None
+    limit = 2 if len(key) >= 8 else 1
+    scored: dict[str, tuple[int, str]] = {}
+    for c in candidates:
+        ckey = admin_units.spelling_key(c)
+        d = Levenshtein.distance(key, ckey, score_cutoff=limit)
+        if d <= limit:
+            scored[ckey] = (d, c)
+    if not scored:
+        return None
+    ranked = sorted(scored.values())
+    if len(ranked) > 1 and ranked[1][0] == ranked[0][0]:
+        return None  # two names as close: not ours to choose
+    return ranked[0][1]
+
+
+class _Context:
+    """What the parts to the right named: the province(s) and old district(s) a part is in."""
+
+    def __init__(self, tree: admin_units.UnitTree, home_province_code: str | None) -> None:
+        self.tree = tree
+        home = {k for k in set(tree.provinces.values())
+                if admin_units.province_code_of(k) == home_province_code}  # fmt: skip
+        self.provinces: set[str] | None = home or None
+        self.districts: set[str] | None = None
+
+    def names(self, level: str) -> dict[str, set[str]]:
+        """Official names of ``level`` inside the context → the old district ids they name."""
+        tree = self.tree
+        if level == "province":
+            return {n: set() for n in tree.provinces}
+        if level == "district":
+            keys = self.provinces or tree.districts.keys()
+            return {n: ids for k in keys for n, ids in tree.districts.get(k, {}).items()}
+        if self.districts:
+            return {n: set() for d in self.districts for n in tree.communes_of_district.get(d, ())}
+        if self.provinces:
+            return {n: set() for k in self.provinces for n in tree.communes_of_province.get(k, ())}
+        return {}
+
+    def enter(self, level: str, name: str, names: dict[str, set[str]]) -> None:
+        if level == "province" and name in self.tree.provinces:
+            self.provinces, self.districts = {self.tree.provinces[name]}, None
+        elif level == "district" and names.get(name):
+            self.districts = names[name]
+
+
+def _misread(written: str, official: str) -> bool:
+    """Whether ``written`` is not ``official`` as a clerk may write it: other letters, or a
+    word's capital read small (``Nhân cơ``); all capitals, Hòa/Hoà, Quí/Quý and apostrophes or
+    spaces written otherwise (``Đam B'ri``) are spellings in use."""
+    if admin_units.spelling_key(written) != admin_units.spelling_key(official):
+        return True
+    return not written.isupper() and written.lower() == official.lower() and written != official
+
+
+def _in_case_of(written: str, official: str) -> str:
+    return official.upper() if written.isupper() else official
+
+
+def mend_place(text: str, home_province_code: str | None = None) -> str:
+    """``text`` with its misread unit words and unit names mended (the same text when none is).
+
+    ``home_province_code``: the province to look in when the text names none (an authority).
+    """
+    parts = _parts(text)
+    if all(p.word.lower() == p.unit_word and not _misread(p.name, _official(p.name) or "")
+           for p in parts):  # fmt: skip
+        return text  # the usual case, without loading the tree
+    ctx = _Context(admin_units.unit_tree(), home_province_code)
+    edits: list[tuple[int, int, str]] = []
+    for part in reversed(parts):
+        if part.word.lower() != part.unit_word:
+            edits.append(
+                (part.word_start, part.name_start, _in_case_of(part.word, part.unit_word) + " ")
+            )
+        level = part.level
+        if level == "city":  # Thành phố Hồ Chí Minh is a province, Thành phố Đà Lạt a district
+            close = _official(part.name) or _closest(part.name, ctx.tree.provinces) or ""
+            level = "province" if close in ctx.tree.provinces else "district"
+        names = ctx.names(level)
+        name = _official(part.name)
+        if name is None:
+            name = _closest(part.name, names)
+        if name is not None and _misread(part.name, name):
+            end = part.name_start + len(part.name)
+            edits.append((part.name_start, end, _in_case_of(part.name, name)))
+        ctx.enter(level, name or part.name, names)
+    out = text
+    for start, end, new in sorted(edits, reverse=True):
+        out = out[:start] + new + out[end:]
+    return unicodedata.normalize("NFC", out)
+
+
+def mend_place_column(
+    raw: pd.Series, home_province_code: str | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """(mended text, whether it was mended) per row; null stays null."""
+    mended = map_unique(raw, lambda v: mend_place(v, home_province_code))
+    changed = pd.Series(
+        np.asarray(raw.notna()) & (mended.astype(object) != raw.astype(object)).to_numpy(bool),
+        index=raw.index,
+    )
+    return mended, changed
