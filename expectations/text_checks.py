@@ -26,7 +26,7 @@ from functools import lru_cache
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from sohoa.national_format import KINH_FAMILY_NAMES
+from sohoa.national_format import KINH_FAMILY_NAMES, OTHER_FAMILY_NAMES
 from transforms.admin_units import (
     expand_abbreviations,
     official_unit_names,
@@ -328,20 +328,13 @@ def units_spelt_officially(text: str) -> bool:
     return True
 
 
-# Family names of other peoples that differ from a Kinh family name by their marks alone (Tày
-# Ma / Mã, Thái Vì / Vi and Lường / Lương, Chăm Đàng / Đặng, K'Ho Lơ Mu / Lò): right as written.
-_OTHER_FAMILY_NAMES = frozenset(
-    {"MA", "LY", "LÙ", "LƯỜNG", "VÌ", "GIÀNG", "CƯ", "HẠ", "LÒ", "ĐÀNG", "LƠ", "HA"}
-)
-
-
 @lru_cache(maxsize=1)
 def _family_names() -> tuple[frozenset[str], frozenset[str]]:
     """(family names of the name lexicon and the national format, their letters without marks)."""
     from transforms.names import load_lexicon
 
     known = {s for role, s in load_lexicon().weight if role == "family"} | KINH_FAMILY_NAMES
-    return frozenset(known | _OTHER_FAMILY_NAMES), frozenset(map(strip_marks, known))
+    return frozenset(known | OTHER_FAMILY_NAMES), frozenset(map(strip_marks, known))
 
 
 def family_name_plausible(name: str) -> bool:

@@ -279,6 +279,13 @@ KINH_FAMILY_NAMES = frozenset(
     TRIỆU PHÙNG KHỔNG KHÚC LỤC MẠC NÔNG ÔNG VĂN VI TĂNG THÂN QUAN""".split()
 )
 
+# Family names of other peoples that differ from a Kinh family name by their marks alone (Tày
+# Ma / Mã, Thái Vì / Vi and Lường / Lương, Chăm Đàng / Đặng, K'Ho Lơ Mu / Lò, Hmông Hờ / Hồ):
+# right as written, never "repaired" into the Kinh name.
+OTHER_FAMILY_NAMES = frozenset(
+    {"MA", "LY", "LÙ", "LƯỜNG", "VÌ", "GIÀNG", "CƯ", "HẠ", "LÒ", "ĐÀNG", "LƠ", "HA", "HỜ"}
+)
+
 
 # ``sohoa reconcile`` CSVs (DESIGN.md): the columns of a paper entry and of a national record.
 RECONCILE_PAPER_COLUMNS = (

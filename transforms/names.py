@@ -7,7 +7,8 @@ frequencies, ``data/name_syllables.csv`` (see ``data/README.md``). A word is rep
 * the word, with its marks stripped, matches lexicon entries of its role,
 * the read word has lost its tone mark (shape marks ê, ô, ơ, ư, ă, â, đ kept, or every mark lost)
   or has hỏi where the entry has ngã or the reverse — a read word with another tone is never
-  changed (``HƯỜNG`` is not ``HƯƠNG``) — and
+  changed (``HƯỜNG`` is not ``HƯƠNG``), except a first word that is no family name at all
+  (``LẺ``, ``TRẤN``, ``ĐỈNH``) where one Kinh family name alone has its letters — and
 * the best entry is at least ``settings.name_repair_min_ratio`` times as frequent as both the read
   form and the next consistent entry.
 
@@ -28,7 +29,7 @@ from importlib import resources
 
 import pandas as pd
 
-from sohoa.national_format import KINH_FAMILY_NAMES
+from sohoa.national_format import KINH_FAMILY_NAMES, OTHER_FAMILY_NAMES
 from sohoa.settings import get_settings
 from transforms.text import map_unique_parts, repair_unicode, strip_marks, strip_tones
 
@@ -85,6 +86,11 @@ def repair_word(word: str, role: str, lexicon: Lexicon, min_ratio: float) -> str
     consistent = [(s, w) for s, w in entries if _consistent(word, s)]
     if role == "family":  # a family name is only ever repaired into a known Kinh family name
         consistent = [(s, w) for s, w in consistent if s in KINH_FAMILY_NAMES]
+        if not consistent and not _known_family_name(word, lexicon):
+            # no family name is written so (LẺ, TRẤN, ĐỈNH, LẶNG): a tone misread, whichever
+            # tone, when one Kinh family name alone has these letters
+            same = {s for s, _w in entries if s in KINH_FAMILY_NAMES}
+            return same.pop() if len(same) == 1 else word
     if not consistent or consistent[0][0] == word:
         return word
     best, best_w = consistent[0]
@@ -93,6 +99,14 @@ def repair_word(word: str, role: str, lexicon: Lexicon, min_ratio: float) -> str
     if best_w > 0 and best_w >= min_ratio * max([read_w, *rivals[:1]]):
         return best
     return word
+
+
+def _known_family_name(word: str, lexicon: Lexicon) -> bool:
+    return (
+        word in KINH_FAMILY_NAMES
+        or word in OTHER_FAMILY_NAMES
+        or lexicon.weight_of("family", word) > 0
+    )
 
 
 def repair_name(
