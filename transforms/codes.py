@@ -185,10 +185,26 @@ def _near_word(text: str, table: dict[str, tuple[str, str]], min_length: int = 5
     return (near.pop(), True) if len(near) == 1 else None
 
 
+_WORD = re.compile(r"[^\W\d_]+")
+
+
 def relationship_match(text: str) -> tuple[str, str, bool] | None:
-    """(code, word as printed, guessed) for a relationship word read with a letter wrong."""
-    found = _near_word(text, _relationship_table())
-    return (*found[0], found[1]) if found else None
+    """(code, word as printed, guessed) for a relationship word, guessed when read with a
+    letter wrong or followed by what OCR made of noise (``Cha. si``, ``ˆ chồng si``, ``Con
+    trai st xa``: the first one or two words are a relationship word, taken as printed)."""
+    table = _relationship_table()
+    found = _near_word(text, table)
+    if found:
+        return (*found[0], found[1])
+    words = [w for w in _WORD.findall(text) if w.lower() != w.upper()]  # not a lone ˆ
+    for n in (2, 1):
+        head = _key(" ".join(words[:n]))
+        if len(words) > n and head in table:
+            code, word = table[head]
+            # "Con" before a misread word may have been Con dâu / Con rể: not ours to choose
+            longer = {c for k, (c, _w) in table.items() if k.startswith(head) and k != head}
+            return (code, word, True) if longer <= {code} else None
+    return None
 
 
 # Religions in the canonical spelling of the State's list of recognised religions (NATIONAL_

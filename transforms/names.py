@@ -7,8 +7,10 @@ frequencies, ``data/name_syllables.csv`` (see ``data/README.md``). A word is rep
 * the word, with its marks stripped, matches lexicon entries of its role,
 * the read word has lost its tone mark (shape marks ê, ô, ơ, ư, ă, â, đ kept, or every mark lost)
   or has hỏi where the entry has ngã or the reverse — a read word with another tone is never
-  changed (``HƯỜNG`` is not ``HƯƠNG``), except a first word that is no family name at all
-  (``LẺ``, ``TRẤN``, ``ĐỈNH``) where one Kinh family name alone has its letters — and
+  changed (``HƯỜNG`` is not ``HƯƠNG``), except a word that no name is written with: a first
+  word that is no family name at all (``LẺ``, ``TRẤN``, ``ĐỈNH``) where one Kinh family name
+  alone has its letters, and a middle or given syllable found in no role of the lexicon
+  (``QUẦN``, ``HÁI``, ``CHỊ``) where an entry has its letters and hat/horn marks — and
 * the best entry is at least ``settings.name_repair_min_ratio`` times as frequent as both the read
   form and the next consistent entry.
 
@@ -91,6 +93,10 @@ def repair_word(word: str, role: str, lexicon: Lexicon, min_ratio: float) -> str
             # tone, when one Kinh family name alone has these letters
             same = {s for s, _w in entries if s in KINH_FAMILY_NAMES}
             return same.pop() if len(same) == 1 else word
+    elif not consistent and not any(lexicon.weight_of(r, word) for r in ROLES):
+        # a syllable no name is written with (QUẦN, HÁI, CHỊ, KIỂN): its tone was misread
+        # when an entry has the same letters and hat/horn marks (QUÂN, HẢI, CHI, KIÊN)
+        consistent = [(s, w) for s, w in entries if strip_tones(s) == strip_tones(word)]
     if not consistent or consistent[0][0] == word:
         return word
     best, best_w = consistent[0]

@@ -104,6 +104,17 @@ def test_relationship_read_with_a_letter_or_mark_wrong_is_guessed():
     assert unknown.tolist() == [False] * 5 + [True, False]
 
 
+def test_relationship_followed_by_noise_is_guessed_from_its_first_words():
+    raw = pd.Series(
+        ["Cha. si", "ˆ chồng si", "Con trai st xa đu n4", "Nguyễn thị linh", "Con dầu xs"]
+    )
+    code, word, unknown, guessed = relationship_column(raw)
+    assert code.tolist() == ["FATHER", "HUSBAND", "CHILD", None, None]
+    assert word.tolist()[:3] == ["Cha", "Chồng", "Con trai"]
+    assert guessed.tolist() == [True, True, True, False, False]
+    assert unknown.tolist() == [False, False, False, True, True]  # Con, or Con dâu?
+
+
 def test_religion_in_canonical_spelling_and_guessed_when_misread():
     raw = pd.Series(["Cao đài", "không", "Công giảo", "Công", "Phật", "Thờ cúng tổ tiên", None])
     name, guessed = religion_column(raw)

@@ -28,6 +28,10 @@ from transforms.names import load_lexicon, normalise_names, repair_name
         ("TRẤN VĂN AN", "TRẦN VĂN AN"),
         ("ĐỈNH ĐỨC DUY", "ĐINH ĐỨC DUY"),
         ("PHÀN THỊ UYÊN", "PHAN THỊ UYÊN"),
+        # a syllable no name is written with, its tone misread: the entry with its hat marks
+        ("ĐẶNG QUANG QUẦN", "ĐẶNG QUANG QUÂN"),
+        ("LÊ TẤN HÁI", "LÊ TẤN HẢI"),
+        ("PHẠM THỊ CHỊ", "PHẠM THỊ CHI"),
         # family names of other peoples are right as written
         ("HỜ A SÌNH", "HỜ A SÌNH"),
         ("LÒ VĂN AN", "LÒ VĂN AN"),
