@@ -237,6 +237,44 @@ def religion_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return name.astype(object).where(raw.notna(), None), guessed.eq(True)
 
 
+# Causes of death as death papers usually word them (general knowledge of Vietnamese civil
+# status and health records, not a national list): a cause read with its marks wrong
+# (``Đột quy``, ``Ủng thư gan``) is written as here. Any other cause is kept as written.
+CAUSES_OF_DEATH = (
+    "Bệnh", "Bệnh già", "Già yếu", "Tuổi già", "Già", "Tai nạn", "Tai nạn giao thông",
+    "Tai nạn lao động", "Đuối nước", "Điện giật", "Ngộ độc", "Rắn cắn", "Bệnh tim", "Suy tim",
+    "Nhồi máu cơ tim", "Đột quỵ", "Tai biến mạch máu não", "Xuất huyết não", "Tăng huyết áp",
+    "Cao huyết áp", "Ung thư", "Ung thư gan", "Ung thư phổi", "Ung thư dạ dày", "Ung thư vú",
+    "Ung thư cổ tử cung", "Ung thư máu", "Ung thư đại tràng", "Ung thư vòm họng",
+    "Ung thư thực quản", "Ung thư tụy", "Ung thư xương", "Xơ gan", "Viêm gan", "Suy thận",
+    "Bệnh phổi", "Viêm phổi", "Lao phổi", "Bệnh phổi tắc nghẽn mạn tính", "Hen suyễn",
+    "Đái tháo đường", "Tiểu đường", "Sốt xuất huyết", "Sốt rét", "Nhiễm trùng huyết",
+    "Suy hô hấp", "Suy đa tạng", "Sốc nhiễm khuẩn", "Covid-19", "Bệnh hiểm nghèo",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _cause_table() -> dict[str, tuple[str, str]]:
+    return {_key(c): (c, c) for c in CAUSES_OF_DEATH}
+
+
+def cause_of_death_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(cause as written — in the usual spelling where read with its marks wrong —, respelt
+    mask). Only marks are mended: a cause one letter from another (Bệnh tim / Bệnh phổi…) is
+    a different cause."""
+    table = _cause_table()
+
+    def one(text: str) -> tuple[str, bool]:
+        key = _key(text)
+        if key in table:
+            return text, False
+        same = {e[0] for k, e in table.items() if strip_marks(k) == strip_marks(key)}
+        return (same.pop(), True) if len(same) == 1 else (text, False)
+
+    cause, respelt = map_unique_parts(raw, one, 2)
+    return cause.astype(object).where(raw.notna(), None), respelt.eq(True)
+
+
 # Sex: ISO/IEC 5218 (1 male, 2 female, 0 not known).
 _SEX = {"nam": 1, "nữ": 2, "nu": 2, "trai": 1, "gái": 2, "gai": 2,
         "khôngrõ": 0, "khôngxácđịnh": 0, "khongro": 0, "khongxacdinh": 0}  # fmt: skip

@@ -133,7 +133,9 @@ def map_death(raw: pd.DataFrame) -> tuple[dict[str, pd.Series], FlagCollector]:
     out["time_of_death"] = time
     flags.add_reasons(reason, "time_of_death", raw["time_of_death"])
     out["place_of_death_text"] = place_text(raw["place_of_death_text"])
-    out["cause_of_death"] = clean_text(raw["cause_of_death"])
+    cause, respelt = codes.cause_of_death_column(clean_text(raw["cause_of_death"]))
+    out["cause_of_death"] = cause
+    flags.add(respelt, "cause_of_death", "cause_respelt", raw["cause_of_death"])
 
     # the declarant: relationship kept as written (canonical spelling), flagged if unknown
     name_column(out, flags, raw, "declarant_full_name")

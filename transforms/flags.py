@@ -175,6 +175,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "Tôn giáo đọc sai một chữ hoặc thiếu chữ (Công giảo, Công); đã đoán, cần kiểm tra",
         "The religion was read with a letter wrong or cut short (Công giảo); guessed, please check",
     ),
+    "cause_respelt": (
+        "Nguyên nhân chết đọc sai dấu (Đột quy); đã sửa theo cách viết thường gặp, cần kiểm tra",
+        "The cause of death was read with its marks wrong (Đột quy); respelt, please check",
+    ),
     "place_name_mended": (
         "Tên đơn vị hành chính đọc sai một, hai chữ đã được sửa theo danh mục; cần kiểm tra",
         "A unit name misread by a letter or two was mended from the official list; please check",
@@ -190,6 +194,7 @@ CONFIDENCE_FACTOR: dict[str, float] = {
     "place_name_mended": 0.8,
     "relationship_guessed": 0.7,
     "religion_guessed": 0.7,
+    "cause_respelt": 0.7,
     "id_sex_mismatch": 0.5,
     "id_year_mismatch": 0.5,
 }

@@ -123,3 +123,14 @@ def test_religion_in_canonical_spelling_and_guessed_when_misread():
         "Cao Đài", "Không", "Công giáo", "Công giáo", "Phật", "Thờ cúng tổ tiên", None,
     ]  # fmt: skip
     assert guessed.tolist() == [False, False, True, True, False, False, False]
+
+
+def test_cause_of_death_read_with_its_marks_wrong_is_respelt():
+    from transforms.codes import cause_of_death_column
+
+    raw = pd.Series(["Đột quy", "Ủng thư gan", "Bệnh tim", "Bệnh tìm", "Sốt cao kéo dài", None])
+    cause, respelt = cause_of_death_column(raw)
+    assert cause.tolist() == [
+        "Đột quỵ", "Ung thư gan", "Bệnh tim", "Bệnh tim", "Sốt cao kéo dài", None,
+    ]  # fmt: skip
+    assert respelt.tolist() == [True, True, False, True, False, False]
