@@ -180,11 +180,39 @@ def _in_case_of(written: str, official: str) -> str:
     return official.upper() if written.isupper() else official
 
 
+# Words that open a part below the commune, and their letters without marks: a mark misread
+# (``Tố dân phố 3``, ``Thồn 5``) is mended where a number or a name follows.
+_BELOW_COMMUNE_WORDS = ("Tổ dân phố", "Khu phố", "Tổ", "Thôn", "Ấp", "Xóm", "Buôn", "Khối")
+_BELOW_COMMUNE_BARE = {strip_marks(w.lower()): w for w in _BELOW_COMMUNE_WORDS}
+_NUMBERED = {"Tổ", "Khối"}
+_LEADING_WORDS = re.compile(r"^( *)([^\W\d_]+)(?: ([^\W\d_]+))?(?: ([^\W\d_]+))?(?= +\w)")
+
+
+def _mend_leading_word(part: str) -> str:
+    m = _LEADING_WORDS.match(part)
+    if not m:
+        return part
+    words = [w for w in m.groups()[1:] if w]
+    for n in range(len(words), 0, -1):  # the longest: Tổ dân phố before Tổ
+        read = " ".join(words[:n])
+        word = _BELOW_COMMUNE_BARE.get(strip_marks(read.lower()))
+        rest = part[len(m.group(1)) + len(read) :].lstrip()
+        if word in _NUMBERED and not rest[:1].isdigit():
+            continue  # Tô Hiến Thành is a street, Tổ 4 a group
+        if word is not None:
+            if read.lower() == word.lower():
+                return part
+            start = len(m.group(1))
+            return part[:start] + _in_case_of(read, word) + part[start + len(read) :]
+    return part
+
+
 def mend_place(text: str, home_province_code: str | None = None) -> str:
     """``text`` with its misread unit words and unit names mended (the same text when none is).
 
     ``home_province_code``: the province to look in when the text names none (an authority).
     """
+    text = ",".join(_mend_leading_word(p) for p in text.split(","))
     parts = _parts(text)
     if all(p.word.lower() == p.unit_word and not _misread(p.name, _official(p.name) or "")
            for p in parts):  # fmt: skip

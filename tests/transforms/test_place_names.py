@@ -51,6 +51,11 @@ from transforms.place_names import is_place_field, mend_place, mend_place_column
             "Thôn Krăng Gọ, xã Nhân cơ, huyện Đắk R'Lấp, tỉnh Đắk Nông",
             "Thôn Krăng Gọ, xã Nhân Cơ, huyện Đắk R'Lấp, tỉnh Đắk Nông",
         ),
+        # the word that opens a part below the commune, its mark misread
+        ("Tố dân phố 3, xã Lộc Phú, huyện Bảo Lâm", "Tổ dân phố 3, xã Lộc Phú, huyện Bảo Lâm"),
+        ("Tó dân phổ 3, phường 2", "Tổ dân phố 3, phường 2"),
+        ("Thồn 5, xã Lộc Phú", "Thôn 5, xã Lộc Phú"),
+        ("Tố 6, phường 2", "Tổ 6, phường 2"),
         # the authority names no province: the home province's communes
         ("UBND XÃ HIỆP THẠHH", "UBND XÃ HIỆP THẠNH"),
     ],
@@ -76,6 +81,7 @@ def test_misread_unit_names_are_mended(read, mended):
         # too far from any name of the district
         "xã Xyz Abc, huyện Di Linh, tỉnh Lâm Đồng",
         "Thôn Krăng 6ọ, xã Nhân Cơ",
+        "Tô Hiến Thành, phường 3",  # a street named after a person, not a group (Tổ)
         "",
     ],
 )
