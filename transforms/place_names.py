@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -49,7 +49,7 @@ _LEVELS = {
 }
 _UNIT_WORDS = {strip_marks(w): w for w in _LEVELS}
 _UNIT = re.compile(
-    r"(?i)(?<![^\W\d_])(thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|xã|phường) +"
+    r"(?i)(?<![^\W\d_])(thành phố|thị xã|thị trấn|đặc khu|tỉnh|huyện|quận|xã|phường)(?: +|-(?=\w))"
 )
 # a unit word with a mark misread (tĩnh, huyên, thi trấn, xà): only at the start of a part
 # (after UBND / Ủy ban nhân dân), since Phương, Quan, Tĩnh, Huyền also begin names
@@ -115,13 +115,14 @@ def _official_by_key() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in by_key.items()}
 
 
-def _closest(name: str, candidates: Iterable[str]) -> str | None:
-    """The one candidate within one letter of ``name`` (two for names of eight letters or
-    more), case, spaces and apostrophes aside."""
+def _closest(name: str, candidates: Collection[str]) -> str | None:
+    """The one candidate within one letter of ``name`` — two for names of nine letters or
+    more, or of seven among a few candidates (a district's communes, a province's districts,
+    the provinces) —, case, spaces and apostrophes aside."""
     key = admin_units.spelling_key(name)
     if len(key) < 3:
         return None
-    limit = 2 if len(key) >= 8 else 1
+    limit = 2 if len(key) >= 9 or (len(key) >= 7 and len(candidates) <= 80) else 1
     scored: dict[str, tuple[int, str]] = {}
     for c in candidates:
         ckey = admin_units.spelling_key(c)
@@ -169,11 +170,18 @@ class _Context:
 
 def _misread(written: str, official: str) -> bool:
     """Whether ``written`` is not ``official`` as a clerk may write it: other letters, or a
-    word's capital read small (``Nhân cơ``); all capitals, Hòa/Hoà, Quí/Quý and apostrophes or
-    spaces written otherwise (``Đam B'ri``) are spellings in use."""
+    word's capital read small (``Nhân cơ``), a dash lost or added (``Lâm Viên Đà Lạt`` for
+    ``Lâm Viên - Đà Lạt``); all capitals, Hòa/Hoà, Quí/Quý and apostrophes or spaces written
+    otherwise (``Đam B'ri``) are spellings in use."""
     if admin_units.spelling_key(written) != admin_units.spelling_key(official):
         return True
+    if _dashless(written) == _dashless(official) and written != official:
+        return True  # a dash lost or gained (Lâm Viên Đà Lạt, Hòa-Ninh)
     return not written.isupper() and written.lower() == official.lower() and written != official
+
+
+def _dashless(name: str) -> str:
+    return " ".join(name.lower().replace("-", " ").replace("–", " ").split())
 
 
 def _in_case_of(written: str, official: str) -> str:
@@ -200,11 +208,36 @@ def _mend_leading_word(part: str) -> str:
         if word in _NUMBERED and not rest[:1].isdigit():
             continue  # Tô Hiến Thành is a street, Tổ 4 a group
         if word is not None:
-            if read.lower() == word.lower():
-                return part
             start = len(m.group(1))
-            return part[:start] + _in_case_of(read, word) + part[start + len(read) :]
+            head = read if read.lower() == word.lower() else _in_case_of(read, word)
+            return part[:start] + head + _digits_mended(part[start + len(read) :])
     return part
+
+
+_NUMBER_MISREAD = re.compile(r"^( +)([0-9IlO|]{2,4})(?=$| |,)")
+_AS_DIGIT = str.maketrans("IlO|", "1101")
+
+
+def _digits_mended(rest: str) -> str:
+    """``Thôn I1`` → ``Thôn 11``: a number after the word with a letter read for a digit."""
+    m = _NUMBER_MISREAD.match(rest)
+    if not m or not any(c.isdigit() for c in m.group(2)):
+        return rest
+    return m.group(1) + m.group(2).translate(_AS_DIGIT) + rest[m.end() :]
+
+
+def _unit_word_as_written(text: str, part: _Part) -> str | None:
+    """The unit word and the space after it as they should read, when they do not
+    (``tĩnh Lâm Đồng``, ``tỉnh-Đắk Nông``); None when they do."""
+    word = part.word if part.word.lower() == part.unit_word else part.unit_word
+    written = f"{_in_case_of(part.word, word)} "
+    as_read = " ".join(text[part.word_start : part.name_start].split()) + " "
+    return None if as_read == written else written  # spaces are folded later anyway
+
+
+# an authority's first word in capitals: "UBND" with a letter misread or doubled (UUBND,
+# UBNWD, UBNĐ) is mended
+_FIRST_CAPITALS = re.compile(r"^([A-ZĐ0-9]{3,6}) (?=\w)")
 
 
 def mend_place(text: str, home_province_code: str | None = None) -> str:
@@ -212,18 +245,20 @@ def mend_place(text: str, home_province_code: str | None = None) -> str:
 
     ``home_province_code``: the province to look in when the text names none (an authority).
     """
+    m = _FIRST_CAPITALS.match(text)
+    if m and m.group(1) != "UBND" and Levenshtein.distance(m.group(1), "UBND") <= 1:
+        text = "UBND " + text[m.end() :]
     text = ",".join(_mend_leading_word(p) for p in text.split(","))
     parts = _parts(text)
-    if all(p.word.lower() == p.unit_word and not _misread(p.name, _official(p.name) or "")
-           for p in parts):  # fmt: skip
+    words = [_unit_word_as_written(text, p) for p in parts]
+    if all(w is None and not _misread(p.name, _official(p.name) or "")
+           for p, w in zip(parts, words, strict=True)):  # fmt: skip
         return text  # the usual case, without loading the tree
     ctx = _Context(admin_units.unit_tree(), home_province_code)
     edits: list[tuple[int, int, str]] = []
-    for part in reversed(parts):
-        if part.word.lower() != part.unit_word:
-            edits.append(
-                (part.word_start, part.name_start, _in_case_of(part.word, part.unit_word) + " ")
-            )
+    for part, word in zip(reversed(parts), reversed(words), strict=True):
+        if word is not None:
+            edits.append((part.word_start, part.name_start, word))
         level = part.level
         if level == "city":  # Thành phố Hồ Chí Minh is a province, Thành phố Đà Lạt a district
             close = _official(part.name) or _closest(part.name, ctx.tree.provinces) or ""
@@ -245,10 +280,9 @@ def mend_place(text: str, home_province_code: str | None = None) -> str:
 def mend_place_column(
     raw: pd.Series, home_province_code: str | None = None
 ) -> tuple[pd.Series, pd.Series]:
-    """(mended text, whether it was mended) per row; null stays null."""
-    mended = map_unique(raw, lambda v: mend_place(v, home_province_code))
-    changed = pd.Series(
-        np.asarray(raw.notna()) & (mended.astype(object) != raw.astype(object)).to_numpy(bool),
-        index=raw.index,
-    )
-    return mended, changed
+    """(mended text, whether it was mended) per row; null stays null. A comma or semicolon
+    OCR left at the end (``UBND XÃ ĐẮK WIL,``) is dropped without counting as a mend."""
+    trimmed = map_unique(raw, lambda v: v.rstrip(" ,;") or v)
+    mended = map_unique(trimmed, lambda v: mend_place(v, home_province_code))
+    changed = np.asarray(raw.notna()) & (mended.astype(object) != trimmed.astype(object))
+    return mended, pd.Series(np.asarray(changed, dtype=bool), index=raw.index)

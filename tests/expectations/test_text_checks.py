@@ -321,7 +321,7 @@ def test_suite_flags_misreads_with_readable_reasons(raw_birth):
     rows = [{"registration_number": f"{i}/KS"} for i in range(10)]
     rows[2] |= {"mother_full_name": "Lê Thị. Lan"}
     rows[4] |= {"registration_date": "năm 2013"}
-    rows[6] |= {"mother_residence_text": "Thôn 1, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lãm Đông"}
+    rows[6] |= {"mother_residence_text": "Thôn 1, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lãm Đốnk"}
     norm = normalise(raw_birth(rows), "birth_registration")
     report = validate(norm, "birth_registration", today=dt.date(2025, 11, 23))
     flags = [{(f["field"], f["reason"]) for f in report.df["flags"].iloc[i]} for i in range(10)]
@@ -330,5 +330,5 @@ def test_suite_flags_misreads_with_readable_reasons(raw_birth):
     assert ("mother_residence_text", "misspelt_province") in flags[6]
     assert flags[0] == set()
     flag = next(f for f in report.df["flags"].iloc[6] if f["reason"] == "misspelt_province")
-    assert flag["message_vi"].startswith("Tên tỉnh") and "Lãm Đông" in flag["message_en"]
-    assert report.df["raw__mother_residence_text"].iloc[6].endswith("tỉnh Lãm Đông")
+    assert flag["message_vi"].startswith("Tên tỉnh") and "Lãm Đốnk" in flag["message_en"]
+    assert report.df["raw__mother_residence_text"].iloc[6].endswith("tỉnh Lãm Đốnk")

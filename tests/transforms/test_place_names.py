@@ -46,6 +46,22 @@ from transforms.place_names import is_place_field, mend_place, mend_place_column
         ),
         ("ỦY BAN NHÂN DÂN TỈNH LẦM ĐỒNG", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"),
         ("Bệnh viện Đa khoa tỉnh ĐắC Nông", "Bệnh viện Đa khoa tỉnh Đắk Nông"),
+        # a province two letters away, a dash glued to the unit word
+        ("UBND xã Phan Sơn, tỉnh Eầm Đồng", "UBND xã Phan Sơn, tỉnh Lâm Đồng"),
+        (
+            "UBND xã Đắk Búk So, huyện Tuy Đức, tỉnh-bắk Nông",
+            "UBND xã Đắk Búk So, huyện Tuy Đức, tỉnh Đắk Nông",
+        ),
+        ("huyện Đắk MIiI, tỉnh Đắk Nông", "huyện Đắk Mil, tỉnh Đắk Nông"),
+        # the dash of a 2025 ward name lost, or one added
+        (
+            "Ủy ban nhân dân phường Lâm Viên Đà Lạt, tỉnh Lâm Đồng",
+            "Ủy ban nhân dân phường Lâm Viên - Đà Lạt, tỉnh Lâm Đồng",
+        ),
+        ("UBND xã Hòa-Ninh, tỉnh Lâm Đồng", "UBND xã Hòa Ninh, tỉnh Lâm Đồng"),
+        # "UBND" with a letter misread or doubled
+        ("UUBND xã Đắk Song, tỉnh Lâm Đồng", "UBND xã Đắk Song, tỉnh Lâm Đồng"),
+        ("UBNWD xã Phúc Thọ, huyện Lâm Hà", "UBND xã Phúc Thọ, huyện Lâm Hà"),
         # a word's capital read small
         (
             "Thôn Krăng Gọ, xã Nhân cơ, huyện Đắk R'Lấp, tỉnh Đắk Nông",
@@ -56,6 +72,7 @@ from transforms.place_names import is_place_field, mend_place, mend_place_column
         ("Tó dân phổ 3, phường 2", "Tổ dân phố 3, phường 2"),
         ("Thồn 5, xã Lộc Phú", "Thôn 5, xã Lộc Phú"),
         ("Tố 6, phường 2", "Tổ 6, phường 2"),
+        ("Thôn I1, xã Bà Gia, huyện Đạ Huoai", "Thôn 11, xã Bà Gia, huyện Đạ Huoai"),
         # the authority names no province: the home province's communes
         ("UBND XÃ HIỆP THẠHH", "UBND XÃ HIỆP THẠNH"),
     ],
@@ -72,6 +89,7 @@ def test_misread_unit_names_are_mended(read, mended):
         "xã Hoà Ninh, huyện Di Linh, tỉnh Lâm Đồng",
         "xã Đam B'ri, thành phố Bảo Lộc, tỉnh Lâm Đồng",
         "Tổ 6, phường 2, thành phố Đà Lạt, tỉnh Lâm Đồng",
+        "TỈNH  LÂM ĐỒNG",  # spaces are folded later, not mended
         # a name official elsewhere is not ours to change, even in the wrong district
         "xã Lộc Thành, huyện Đức Trọng, tỉnh Lâm Đồng",
         # two communes of Bảo Lâm one letter away (Lộc Lâm, Lộc Tân): left as read
@@ -109,10 +127,12 @@ def test_no_official_unit_of_the_country_is_changed():
 
 
 def test_column_mends_and_says_which_rows():
-    raw = pd.Series(["huyện Đắk MI, tỉnh Đắk Nông", "huyện Đắk Mil, tỉnh Đắk Nông", None])
+    raw = pd.Series(
+        ["huyện Đắk MI, tỉnh Đắk Nông", "huyện Đắk Mil, tỉnh Đắk Nông", "UBND XÃ ĐẮK WIL,", None]
+    )
     mended, changed = mend_place_column(raw, "68")
-    assert mended.tolist() == ["huyện Đắk Mil, tỉnh Đắk Nông"] * 2 + [None]
-    assert changed.tolist() == [True, False, False]
+    assert mended.tolist() == ["huyện Đắk Mil, tỉnh Đắk Nông"] * 2 + ["UBND XÃ ĐẮK WIL", None]
+    assert changed.tolist() == [True, False, False, False]  # a comma left at the end: no mend
     assert is_place_field("mother_residence_text") and not is_place_field("land_use_origin_text")
 
 
