@@ -69,6 +69,10 @@ EVIDENCE_WEIGHT = 0.35
 MIN_SCORE = 0.5
 MIN_MARGIN = 0.12
 DECLARED_BONUS = 0.08
+# a badly read page (a title half legible, a few labels) still tells its type when no other
+# type has any evidence at all: a weaker score with a wide lead is enough
+LONE_MIN_SCORE = 0.3
+LONE_MARGIN = 0.3
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,8 @@ def classify_text(text: str, declared_type: str | None = None) -> Classification
         scores[declared_type] += DECLARED_BONUS
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, best_score), (_, second_score) = ranked[0], ranked[1]
-    if best_score < MIN_SCORE or best_score - second_score < MIN_MARGIN:
+    lone = best_score >= LONE_MIN_SCORE and best_score - second_score >= LONE_MARGIN
+    if (best_score < MIN_SCORE or best_score - second_score < MIN_MARGIN) and not lone:
         log.info("page type unsure: %s", ", ".join(f"{k} {v:.2f}" for k, v in ranked[:3]))
         return Classification(None, best_score, scores, declared_type)
     return Classification(best, min(1.0, best_score), scores, declared_type)

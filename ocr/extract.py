@@ -13,6 +13,7 @@ or the generator: only on labels, reading order and the form's structure.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import re
@@ -133,6 +134,8 @@ class Hit:
     x: int  # left of the label
     text: str
     section: str = ""
+    # a column header inferred from the table's rows, not read: its column's middle
+    centre: float | None = None
 
 
 def split_words(words: Sequence[Word]) -> list[Word]:
@@ -367,7 +370,7 @@ def assign_sections(hits: list[Hit], spec: FormSpec, page_width: int) -> list[Hi
             recent = [a for a in above if a[0] == last_row]
             left_of = [a for a in recent if a[1] <= h.x + tol]
             section = max(left_of, key=lambda a: a[1])[2] if left_of else recent[0][2]
-        out.append(Hit(h.label, h.row, h.start, h.end, h.score, h.x, h.text, section))
+        out.append(dataclasses.replace(h, section=section))
     return out
 
 
@@ -382,7 +385,7 @@ def _union(boxes: Sequence[Box]) -> Box:
     return (x0, y0, x1 - x0, y1 - y0)
 
 
-_JUNK = ".:…_·•|;,'\"`“”‘’„«»~*-–—[]"
+_JUNK = ".:…_·•|;,'\"`“”‘’„«»~*-–—[]{}"  # "{" a border read before a number
 _LEADER_RUN = re.compile(r"[.…_·•]{2,}|[-–—]{3,}")
 
 
@@ -478,6 +481,11 @@ class Candidate:
     words: list[Word]
     label_text: str
     row: int
+    factor: float = 1.0  # confidence factor of values found from weaker evidence
+
+
+# values of a table whose column header was inferred from its rows, not read, are less sure
+INFERRED_HEAD_PENALTY = 0.75
 
 
 def _column_tables(
@@ -501,9 +509,9 @@ def _column_tables(
         centres = []
         for h in sorted(heads, key=lambda h: h.x):
             ws = row.words[h.start : h.end]
-            centres.append(
-                ((ws[0].box[0] + ws[-1].box[0] + ws[-1].box[2]) / 2, columns[h.label.key])
-            )
+            middle = (ws[0].box[0] + ws[-1].box[0] + ws[-1].box[2]) / 2
+            centres.append((middle if h.centre is None else h.centre, columns[h.label.key]))
+        factor = INFERRED_HEAD_PENALTY if any(h.centre is not None for h in heads) else 1.0
         bounds = [(a[0] + b[0]) / 2 for a, b in itertools.pairwise(centres)]
         first_left = centres[0][0] - (bounds[0] - centres[0][0]) if bounds else 0
 
@@ -527,12 +535,22 @@ def _column_tables(
             left_hits = [h for h in row_hits if h.x < first_left]
             if row_hits and not left_hits:
                 break  # labels that are not in the table's label column: the table ended
+            in_label_column = [w for w in cand_row.words if w.box[0] + w.box[2] / 2 < first_left]
+            if not left_hits and any(len(re.sub(r"\W", "", w.text)) >= 2 for w in in_label_column):
+                # a row label misread beyond a label match without its colon ("Quốc ti”"):
+                # table rows print none, so a looser match counts; else a row of its own
+                left_hits = _loose_row_label(cand_row, rr, len(in_label_column), spec)
+                current = {}
+            elif not left_hits and cand_row.top - last_bottom > 1.2 * min(
+                rows[rr - 1].height, cand_row.height
+            ):
+                break  # a wrapped value follows its line closely; this is below the table
             if left_hits:
                 label_hit = left_hits[0]
                 value_words = cand_row.words[label_hit.end :]
                 current = {}
                 for name in {c[1] for c in centres}:
-                    cand = Candidate(label_hit.label.key, name, [], label_hit.text, rr)
+                    cand = Candidate(label_hit.label.key, name, [], label_hit.text, rr, factor)
                     current[name] = cand
                     out.append(cand)
             else:
@@ -548,6 +566,25 @@ def _column_tables(
     return out, used
 
 
+def _loose_row_label(row: Row, r: int, n: int, spec: FormSpec) -> list[Hit]:
+    """The label of a table row from its first ``n`` words, matched without a colon at the
+    label's own ``min_score`` (a row label prints no colon, so none is missing)."""
+    text = fold_alnum(" ".join(w.text for w in row.words[:n]))
+    if not text:
+        return []
+    best: tuple[float, Label] | None = None
+    for label in spec.labels:
+        if label.needs_colon:
+            continue
+        score = max(fuzz.ratio(fold_alnum(v), text) / 100 for v in label.variants)
+        if score >= label.min_score and (best is None or score > best[0]):
+            best = (score, label)
+    if best is None:
+        return []
+    words = " ".join(w.text for w in row.words[:n])
+    return [Hit(best[1], r, 0, n, best[0], row.words[0].box[0], words)]
+
+
 def _drop_lonely_heads(hits: list[Hit], spec: FormSpec, rows: Sequence[Row]) -> list[Hit]:
     """Column headers (``Mẹ``, ``Cha``) count only as cells side by side; else they are text."""
     heads = {s.column for s in spec.sections if s.column}
@@ -559,6 +596,15 @@ def _drop_lonely_heads(hits: list[Hit], spec: FormSpec, rows: Sequence[Row]) -> 
     for h in hits:
         if h.label.key in heads:
             kinds.setdefault(h.row, set()).add(h.label.key)
+    for r, keys in list(kinds.items()):
+        if len(keys) == 1:
+            known = [h for h in hits if h.row == r and h.label.key in heads]
+            inferred = None
+            if len(known) == 1:
+                inferred = _head_from_row_labels(hits, spec, rows, known[0])
+            if inferred is not None:
+                hits.append(inferred)
+                keys.add(inferred.label.key)
     return [h for h in hits if h.label.key not in heads or len(kinds.get(h.row, ())) >= 2]
 
 
@@ -597,6 +643,81 @@ def _misread_heads(hits: list[Hit], spec: FormSpec, rows: Sequence[Row]) -> list
     return out
 
 
+def _head_from_row_labels(
+    hits: list[Hit], spec: FormSpec, rows: Sequence[Row], head: Hit
+) -> Hit | None:
+    """The other header of a two-column table, lost (``Mẹ`` read ``mã.`` on a line of its own,
+    ``Cha`` read): the rows under the header that was read open with row labels (``Họ và tên``,
+    ``Năm sinh``, ``Dân tộc``) and hold their values in two columns, each starting at the same
+    left edge row after row. The missing header is the other column; its middle is placed so
+    that the border between the columns falls just before the right column's values."""
+    heads = [s.column for s in spec.sections if s.column]
+    missing = [lb for lb in spec.labels if lb.key in heads and lb.key != head.label.key]
+    if len(set(heads)) != 2 or len(missing) != 1:
+        return None
+    stops = {s.opener for s in spec.sections} | set(heads)
+    by_row: dict[int, list[Hit]] = {}
+    for h in hits:
+        by_row.setdefault(h.row, []).append(h)
+    body: list[tuple[Row, list[Word]]] = []  # (row, its words right of the row label)
+    unlabelled: list[tuple[int, Row]] = []
+    label_right = last_labelled = 0
+    last_bottom = rows[head.row].bottom
+    for rr in range(head.row + 1, min(len(rows), head.row + 16)):
+        row = rows[rr]
+        if row.top - last_bottom > 2.5 * row.height:
+            break
+        row_hits = sorted(by_row.get(rr, []), key=lambda h: h.start)
+        if any(h.label.key in stops for h in row_hits) or len(row_hits) > 1:
+            break  # another section, or a line of several labels: the table ended
+        if row_hits:
+            if row_hits[0].start > 1:  # a row label opens its row (after a border "|" at most)
+                break
+            end = row.words[row_hits[0].end - 1]
+            label_right = max(label_right, end.box[0] + end.box[2])
+            body.append((row, row.words[row_hits[0].end :]))
+            last_labelled = rr
+        else:
+            unlabelled.append((rr, row))
+        last_bottom = row.bottom
+    if len(body) < 2:
+        return None
+    # unlabelled lines inside the table are wrapped values; after it, one wrapped line at most
+    body += [
+        (row, [w for w in row.words if w.box[0] > label_right])
+        for rr, row in unlabelled
+        if rr <= last_labelled + 1
+    ]
+    starts: list[int] = []  # left edges of value cells: the first word, or one after a wide gap
+    for row, words in body:
+        prev_right = None
+        for w in words:
+            if not strip_leaders(w.text):
+                continue
+            if prev_right is None or w.box[0] - prev_right > row.height:
+                starts.append(w.box[0])
+            prev_right = w.box[0] + w.box[2]
+    height = sorted(row.height for row, _ in body)[len(body) // 2]
+    groups: list[list[int]] = []
+    for x in sorted(starts):
+        if groups and x - groups[-1][-1] <= height:
+            groups[-1].append(x)
+        else:
+            groups.append([x])
+    groups = sorted(sorted(groups, key=len, reverse=True)[:2], key=lambda g: g[0])
+    if len(groups) < 2 or min(len(g) for g in groups) < 2:
+        return None
+    right = groups[1]
+    border = right[len(right) // 2] - 0.5 * height  # noise before the column's edge stays left
+    ws = rows[head.row].words[head.start : head.end]
+    known = (ws[0].box[0] + ws[-1].box[0] + ws[-1].box[2]) / 2
+    if known < border and known < label_right:
+        return None  # a "header" over the row labels is none
+    centre = 2 * border - known
+    log.debug("header %s inferred at x=%.0f from the table's rows", missing[0].key, centre)
+    return Hit(missing[0], head.row, head.start, head.end, 0.0, int(centre), "", centre=centre)
+
+
 def _stands_alone(row: Row, start: int, end: int, gap_lines: float = 1.5) -> bool:
     """A table cell's text: separated from the words around it by a wide gap."""
     gap = gap_lines * row.height
@@ -620,9 +741,43 @@ def _candidates(rows: Sequence[Row], hits: list[Hit], spec: FormSpec) -> list[Ca
         if h.row in table_rows:
             continue
         words = _value_words(rows, hits_by_row, h, h.label.key in multiline)
-        out.append(Candidate(h.label.key, h.section, words, h.text, h.row))
+        kept = _cut_noise_tail(words, rows[h.row].height)
+        factor = 1.0
+        if len(kept) < len(words):
+            # no surer than the line read with its noise: a stamp or speckle over it shakes it all
+            whole, value = (_reading(ws, None).confidence for ws in (words, kept))
+            factor = min(NOISE_TAIL_PENALTY, whole / value) if value else NOISE_TAIL_PENALTY
+        out.append(Candidate(h.label.key, h.section, kept, h.text, h.row, factor))
     out.sort(key=lambda c: c.row)
     return out
+
+
+# a tail of words this unsure, after a gap this wide (in line heights), is noise beside the value
+NOISE_TAIL_MAX_CONFIDENCE = 40.0
+NOISE_TAIL_GAP_LINES = 2.0
+# a value cut from noise after it is less sure than a value standing alone, and no surer than
+# the whole line was with the noise
+NOISE_TAIL_PENALTY = 0.8
+_VALUE_CHAR = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]")  # a mark such as "ˆ" is no value of its own
+
+
+def _mean_confidence(words: Sequence[Word]) -> float:
+    return sum(w.confidence for w in words) / len(words) if words else 0.0
+
+
+def _cut_noise_tail(words: list[Word], height: int) -> list[Word]:
+    """A value followed, after a wide gap, by words read at low confidence (a stamp, speckle or
+    a signature read as ``Bộ NUNG. CọC: ệi Sc``) ends at that gap."""
+    for k in range(1, len(words)):
+        prev, w = words[k - 1], words[k]
+        if w.box[0] - (prev.box[0] + prev.box[2]) <= NOISE_TAIL_GAP_LINES * height:
+            continue
+        if _mean_confidence(words[k:]) < NOISE_TAIL_MAX_CONFIDENCE:
+            head = _clean_value_words(words[:k])
+            letters = sum(len(_VALUE_CHAR.findall(t.text)) for t in head)
+            if letters >= 2 and _mean_confidence(head) >= NOISE_TAIL_MAX_CONFIDENCE:
+                return words[:k]
+    return words
 
 
 def extract_fields(
@@ -647,6 +802,7 @@ def extract_fields(
             if rule.section is not None and cand.section != rule.section:
                 continue
             reading = _reading(cand.words, cand.label_text)
+            reading.confidence = round(reading.confidence * cand.factor, 4)
             if reading.value_text and rule.post:
                 reading.value_text = rule.post(reading.value_text) or None
             if reading.value_text and rule.date:

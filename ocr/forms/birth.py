@@ -7,10 +7,11 @@ normalisation (dates, codes, names) happens in ``transforms/``.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ocr.extract import FieldRule, FormSpec, Label, Row, Section
-from ocr.text import fold, nfc
+from ocr.text import fold, fold_alnum, nfc
 from sohoa.national_format import EXTRACTED_FIELDS
 from sohoa.types import FieldReading
 
@@ -60,7 +61,60 @@ def _compact_number(text: str) -> str:
     text = re.sub(r"(?<=[A-Za-z])\s*-\s*(?=[A-Za-z])", "-", text)
     # the slash lost between the number and its book code: "135TLKH-BS" is "135/TLKH-BS"
     text = re.sub(r"^(\d+)(?=[A-Z]{2,}(?:-[A-Z]+)?\b)", r"\1/", text)
-    return text.split(" ")[0] if text else text
+    # marks after the number ("02/2023.", "153.", "01/2018+-:-") are the line's, not the number's
+    return re.sub(r"[\W_]+$", "", text.split(" ")[0]) if text else text
+
+
+# a registration number starts with its digits; "02/2019" (a number and a year) is the book's
+# number as printed after "Quyển số:", whose "Quyển" OCR lost (NATIONAL_FORMAT.md §1)
+REGISTRATION_NUMBER = re.compile(r"^(?!\d+/(?:19|20)\d{2}\b)\d.*")
+# an entry number with its book's code ("225/KS", "45/TLKT-BS"): the registration number's
+# shape, which no other field prints (a book number has a year after its slash)
+_NUMBER_SHAPE = re.compile(r"\d{1,5}/[A-ZĐ]{2,}(?:-[A-ZĐ]{1,4})*")
+# a number found by its shape beside a label OCR misread is less sure than a labelled one
+SHAPED_NUMBER_PENALTY = 0.75
+
+
+def number_by_shape(rows: list[Row], found: dict[str, FieldReading]) -> None:
+    """``Số: 225/KS`` with ``Số`` misread (``Cố: 225/KS``, ``_S6: 360/TLKS-BS``): a word of the
+    registration number's shape after a short word or a colon (the label as misread), in the
+    upper half of the page where the number is printed."""
+    if "registration_number" in found:
+        return
+    for row in rows[: max(1, len(rows) // 2)]:
+        for prev, word in itertools.pairwise(row.words):
+            text = _compact_number(word.text.strip(".,:;_'\"|"))
+            label = re.sub(r"\W", "", prev.text)
+            if not _NUMBER_SHAPE.fullmatch(text) or not (
+                prev.text.rstrip().endswith(":") or len(label) <= 3
+            ):
+                continue
+            conf = round(word.confidence / 100.0 * SHAPED_NUMBER_PENALTY, 4)
+            found["registration_number"] = FieldReading(text, conf, word.box, prev.text)
+            return
+
+
+# a book number with its year ("02/2019", NATIONAL_FORMAT.md §1), at the start of a word
+_BOOK_SHAPE = re.compile(r"[^\w]*(\d{1,3}/(?:19|20)\d{2})(?![\d/])")
+
+
+def book_by_shape(rows: list[Row], found: dict[str, FieldReading]) -> None:
+    """``Quyển số: 02/2019`` with its label misread (``Cuyển số:``, ``Quyển sốt``): a word of the
+    book number's shape right after ``số`` as read (a short word starting with S) or a colon, in
+    the upper half of the page; less sure than a labelled value."""
+    if "book_number" in found:
+        return
+    for row in rows[: max(1, len(rows) // 2)]:
+        for prev, word in itertools.pairwise(row.words):
+            m = _BOOK_SHAPE.match(word.text)
+            label = fold_alnum(prev.text)
+            if not m or not (
+                prev.text.rstrip().endswith(":") or (label[:1] == "S" and len(label) <= 3)
+            ):
+                continue
+            conf = round(word.confidence / 100.0 * SHAPED_NUMBER_PENALTY, 4)
+            found["book_number"] = FieldReading(m.group(1), conf, word.box, prev.text)
+            return
 
 
 def _cut_date(text: str) -> str:
@@ -75,7 +129,7 @@ def _cut_digits(text: str) -> str:
 
 R = FieldRule
 RULES = (
-    R("registration_number", "number", post=_compact_number, pattern=re.compile(r"^\d.*")),
+    R("registration_number", "number", post=_compact_number, pattern=REGISTRATION_NUMBER),
     R("book_number", "book", post=_compact_number, pattern=re.compile(r"^\d.*")),
     R("child_full_name", "full_name", "main"),
     R("child_sex", "sex", "main"),
@@ -159,5 +213,5 @@ BIRTH = FormSpec(
     sections=SECTIONS,
     rules=RULES,
     first_section="main",
-    fallbacks=(registration_fallbacks,),
+    fallbacks=(number_by_shape, book_by_shape, registration_fallbacks),
 )

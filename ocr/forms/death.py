@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 
 from ocr.extract import FieldRule, FormSpec, Label, Section
-from ocr.forms.birth import _compact_number, _cut_date, registration_fallbacks
+from ocr.forms.birth import (
+    REGISTRATION_NUMBER,
+    _compact_number,
+    _cut_date,
+    book_by_shape,
+    number_by_shape,
+    registration_fallbacks,
+)
 from ocr.forms.marriage import number_beside_book, wrapped_dates
 from sohoa.national_format import EXTRACTED_FIELDS
 
@@ -81,7 +88,7 @@ def date_part(text: str) -> str:
 R = FieldRule
 _STARTS_WITH_DIGIT = re.compile(r"^\d.*")
 RULES = (
-    R("registration_number", "number", post=_compact_number, pattern=_STARTS_WITH_DIGIT),
+    R("registration_number", "number", post=_compact_number, pattern=REGISTRATION_NUMBER),
     R("book_number", "book", post=_compact_number, pattern=_STARTS_WITH_DIGIT),
     R("deceased_full_name", "deceased_name"),
     R("deceased_full_name", "full_name", "main"),
@@ -112,5 +119,11 @@ DEATH = FormSpec(
     sections=SECTIONS,
     rules=RULES,
     first_section="main",
-    fallbacks=(wrapped_dates, number_beside_book, registration_fallbacks),
+    fallbacks=(
+        wrapped_dates,
+        number_beside_book,
+        number_by_shape,
+        book_by_shape,
+        registration_fallbacks,
+    ),
 )

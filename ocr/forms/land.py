@@ -173,16 +173,22 @@ _GAP = "¦"
 _HOLDER_START = re.compile(r"^(?:HO\s+)?(ONG|BA)\s*:?$")
 _NEXT_LABELS = re.compile(
     r"[,;]?\s*(?:sinh\s*năm|năm\s*sinh|cmnd|cccd|cmt|số\s*định\s*danh|hộ\s*chiếu|"
-    r"địa\s*chỉ|giấy\s*tờ|¦)",
+    r"địa\s*ch\w?\b|giấy\s*tờ|¦)",
     re.I,
 )
 _BIRTH_YEAR = re.compile(r"(?:sinh\s*năm|năm\s*sinh)[\s:._,]*(\d{4})", re.I)
 _ID = re.compile(
     r"(?:cmnd|cccd|cmt|căn\s*cước|số\s*định\s*danh(?:\s*cá\s*nhân)?|hộ\s*chiếu)"
-    r"\s*(?:số)?\s*:?\s*([0-9OoIl][0-9OoIl .]{7,16}[0-9OoIl])",
+    r"\s*(?:số)?[\s:.]*"
+    # marks between the label and its number (specks read as "#2 # ¬", a wide gap, a wrap)
+    r"(?P<junk>(?:(?:[^\w\s¦]+\d?|¦)\s*){0,4})"
+    r"([0-9OoIl][0-9OoIl .]{7,16}[0-9OoIl])",
     re.I,
 )
-_ADDRESS = re.compile(r"(?:cùng\s*)?địa\s*chỉ(?:\s*thường\s*trú)?(?:\s*tại)?\s*:?\s*", re.I)
+# "Địa ch:" is "Địa chỉ:" with its last letter lost
+_ADDRESS = re.compile(r"(?:cùng\s*)?địa\s*ch\w?\b(?:\s*thường\s*trú)?(?:\s*tại)?\s*:?\s*", re.I)
+# an ID number read after marks between it and its label is less sure
+ID_AFTER_MARKS_PENALTY = 0.8
 
 
 def _offsets(words: Sequence[Word]) -> tuple[str, list[tuple[int, int]]]:
@@ -274,10 +280,14 @@ def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
         )
         m = _ID.search(text)
         row["id_number"] = (
-            _span_reading(ws, spans, m.start(1), m.end(1), m.group(1))
+            _span_reading(ws, spans, m.start(2), m.end(2), m.group(2))
             if m
             else FieldReading(None, 0.0)
         )
+        if m and m.group("junk").strip() and row["id_number"].value_text:
+            row["id_number"].confidence = round(
+                row["id_number"].confidence * ID_AFTER_MARKS_PENALTY, 4
+            )
         m = _ADDRESS.search(text)
         if m:
             addr = repair_chars(text[m.end() :].split(_GAP)[0]).strip(' :,;._"“”')

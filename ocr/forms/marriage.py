@@ -21,7 +21,14 @@ from __future__ import annotations
 import re
 
 from ocr.extract import FieldRule, FormSpec, Label, Row, Section
-from ocr.forms.birth import _compact_number, _cut_date, registration_fallbacks
+from ocr.forms.birth import (
+    REGISTRATION_NUMBER,
+    _compact_number,
+    _cut_date,
+    book_by_shape,
+    number_by_shape,
+    registration_fallbacks,
+)
 from ocr.text import fold, nfc, strip_leaders
 from sohoa.national_format import EXTRACTED_FIELDS
 from sohoa.types import FieldReading
@@ -72,7 +79,7 @@ SECTIONS = (
 R = FieldRule
 _STARTS_WITH_DIGIT = re.compile(r"^\d.*")
 RULES = (
-    R("registration_number", "number", post=_compact_number, pattern=_STARTS_WITH_DIGIT),
+    R("registration_number", "number", post=_compact_number, pattern=REGISTRATION_NUMBER),
     R("book_number", "book", post=_compact_number, pattern=_STARTS_WITH_DIGIT),
     *(
         rule
@@ -191,5 +198,11 @@ MARRIAGE = FormSpec(
     sections=SECTIONS,
     rules=RULES,
     first_section="main",
-    fallbacks=(wrapped_dates, number_beside_book, registration_fallbacks),
+    fallbacks=(
+        wrapped_dates,
+        number_beside_book,
+        number_by_shape,
+        book_by_shape,
+        registration_fallbacks,
+    ),
 )
