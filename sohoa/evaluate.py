@@ -232,20 +232,11 @@ def _merge(into: Tally, other: Tally) -> None:
     into.record_observations.extend(other.record_observations)
 
 
-def _score(tally, truth, record, page_text, truth_text, seconds) -> None:
+def scored_cells(truth: dict, record: dict | None) -> list[tuple[str, object, object, object]]:
+    """(path, truth value, value read, confidence) of every scored field, table cells included."""
     doc_type = truth["doc_type"]
-    tally.pages += 1
-    tally.seconds += seconds
-    tally.cer_sum += character_error_rate(page_text, truth_text)
     predicted = (record or {}).get("fields") or {}
-    if record is None:
-        tally.unread_pages += 1
-    else:
-        tally.records += 1
-    auto = record is not None and record["status"] == "auto_accepted"
-    tally.auto_accepted += auto
     confidence = (record or {}).get("confidence") or {}
-    # (path, truth value, value read, confidence) of every scored field, table cells included
     cells = [
         (name, truth["fields"].get(name), predicted.get(name), confidence.get(name))
         for name in NATIONAL_FIELDS[doc_type]
@@ -261,6 +252,20 @@ def _score(tally, truth, record, page_text, truth_text, seconds) -> None:
                     (f"{table}.{name}", want_row.get(name), got_row.get(name), row_conf.get(name))
                     for name in sorted(set(want_row) | set(got_row))
                 )
+    return cells
+
+
+def _score(tally, truth, record, page_text, truth_text, seconds) -> None:
+    tally.pages += 1
+    tally.seconds += seconds
+    tally.cer_sum += character_error_rate(page_text, truth_text)
+    if record is None:
+        tally.unread_pages += 1
+    else:
+        tally.records += 1
+    auto = record is not None and record["status"] == "auto_accepted"
+    tally.auto_accepted += auto
+    cells = scored_cells(truth, record)
     seen: list[tuple[float, bool]] = []
     for path, want, got, conf in cells:
         ok = values_equal(got, want)
