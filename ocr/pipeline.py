@@ -12,7 +12,7 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -118,9 +118,17 @@ def ocr_page(
         # forms are printed portrait: a landscape page that reads badly is most likely turned
         height, width = cleaned.shape[:2]
         sideways = reads_sideways(words) or width > 1.15 * height
+        # which dots are print depends on where "above" and "right of" a letter are: when
+        # the stray-dot step changed the page, each turn is cleaned afresh from the scan
+        afresh = steps.remove_stray_dots and not np.array_equal(
+            cleaned, clean_page(page.image, steps=replace(steps, remove_stray_dots=False))
+        )
         for turn in _turns_to_try(cleaned, sideways):
-            turned = cleanup.rotate_quarter(cleaned, turn)
-            turned = cleanup.deskew(turned) if steps.deskew else turned
+            if afresh:
+                turned = clean_page(cleanup.rotate_quarter(page.image, turn), steps=steps)
+            else:
+                turned = cleanup.rotate_quarter(cleaned, turn)
+                turned = cleanup.deskew(turned) if steps.deskew else turned
             try:
                 again = read(turned)
             except OcrTimeoutError:

@@ -133,3 +133,73 @@ def test_rotate_quarter_round_trip():
     img = text_page(300, 200, 1)
     assert np.array_equal(cleanup.rotate_quarter(cleanup.rotate_quarter(img, 90), 270), img)
     assert cleanup.rotate_quarter(img, 90).shape == (300, 200)
+
+
+def _form_lines() -> np.ndarray:
+    """Two labelled lines: colons, a full stop, an i's dot, plus a dấu nặng and an accent dot."""
+    img = np.full((300, 1000), 255, np.uint8)
+    cv2.putText(img, "Ho ten:   NGUYEN VAN A.", (40, 100), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 0, 3)
+    cv2.putText(img, "Dan toc:   Kinh", (40, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.3, 0, 3)
+    cv2.circle(img, (72, 211), 3, 0, -1)  # dấu nặng right under the "a" of "Dan"
+    cv2.circle(img, (150, 168), 3, 0, -1)  # a mark right above the "o" of "toc"
+    return img
+
+
+STRAY_DOTS = [(120, 150), (600, 145), (226, 88), (800, 190), (420, 265), (940, 40)]
+
+
+def test_stray_dots_between_lines_and_words_go_marks_of_print_stay():
+    img = _form_lines()
+    noisy = img.copy()
+    for x, y in STRAY_DOTS:  # between lines, in a word gap, in the margin, under the text
+        cv2.circle(noisy, (x, y), 3, 0, -1)
+    out = cleanup.remove_stray_dots(noisy)
+    for x, y in STRAY_DOTS:
+        assert (out[y - 6 : y + 7, x - 6 : x + 7] < 200).sum() == 0, (x, y)
+    # the colons, the full stop, the i's dot and both diacritics are untouched
+    assert np.array_equal(out, img)
+
+
+def test_stray_dots_keeps_a_speck_in_a_diacritic_place_and_erases_its_rim():
+    img = _form_lines()
+    noisy = img.copy()
+    cv2.circle(noisy, (600, 145), 4, 120, -1)  # a speck with a light rim, mid-gap
+    cv2.circle(noisy, (600, 145), 2, 0, -1)
+    out = cleanup.remove_stray_dots(noisy)
+    assert out[139:152, 594:607].min() == 255  # rim lighter than the ink threshold goes too
+    # a speck right after a letter on its rows is a full stop to this rule: it stays
+    cv2.circle(noisy, (378, 98), 3, 0, -1)  # just right of the last "N" of "NGUYEN", baseline
+    out = cleanup.remove_stray_dots(noisy)
+    assert (out[94:103, 374:383] < 128).sum() > 0
+
+
+def test_stray_dots_density_gate_leaves_a_lightly_specked_page_alone():
+    img = _form_lines()
+    noisy = img.copy()
+    cv2.circle(noisy, (600, 145), 3, 0, -1)
+    density = cleanup.speckle_density(noisy)
+    assert 0 < density < 0.05
+    assert np.array_equal(cleanup.remove_stray_dots(noisy, min_density=0.05), noisy)
+    assert not np.array_equal(cleanup.remove_stray_dots(noisy, min_density=0.0), noisy)
+
+
+def test_stray_dots_on_a_speckled_page_more_go_than_with_remove_specks():
+    """On a photocopy nearly every speck has a letter within 2 text heights, so remove_specks
+    spares them; the position rule takes those that sit in no place of print."""
+    page = text_page(800, 900, 10)  # lines 70 px apart, letters ~30 px high
+    rng = np.random.default_rng(7)
+    noisy = page.copy()
+    letters = cv2.dilate((page < 200).astype(np.uint8), np.ones((11, 11), np.uint8))
+    specks = []
+    for y, x in zip(rng.integers(20, 880, 800), rng.integers(10, 790, 800), strict=True):
+        if not letters[y, x]:  # specks touching no letter (those merged with one stay)
+            cv2.circle(noisy, (int(x), int(y)), int(rng.integers(1, 4)), 0, -1)
+            specks.append((int(x), int(y)))
+
+    def left(img):
+        return sum(1 for x, y in specks if img[y, x] < 128)
+
+    old, new = cleanup.remove_specks(noisy), cleanup.remove_stray_dots(noisy)
+    assert left(noisy) == len(specks) > 300
+    assert left(new) < 0.5 * left(old)
+    assert (new[page < 128] < 128).mean() > 0.999  # letters lose nothing
