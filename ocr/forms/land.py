@@ -97,8 +97,11 @@ _PLACE_DATE = re.compile(r"NGAY\s*\d{1,2}\s*THANG\s*\d{1,2}\s*NAM\s*\d{4}")
 _MOTTO = re.compile(r"DOC\s*LAP|TU\s*DO|HANH\s*PHUC")
 _TITLE = re.compile(r"GIAY\s*CHUNG\s*NHAN")
 _AUTHORITY = re.compile(r"^(UY\s*BAN|UBND|SO\s|VAN\s*PHONG|CHI\s*NHANH)")
-# serial: two capitals (Đ allowed) and 6 digits, 8 on newer blanks; O read for 0 is tolerated
-_SERIAL = re.compile(r"^([A-ZĐ]{2})\s?([0-9O]{6}|[0-9O]{8})$")
+# serial: two capitals (Đ allowed) and 6 digits, 8 on newer blanks; O read for 0 is tolerated,
+# and a mark read as a third letter that no serial prints (``CHÍ 174252``: an accented I, l, |)
+_SERIAL = re.compile(r"^([A-ZĐ]{2})[ÍÌỈĨỊl|!]?\s?([0-9O]{6}|[0-9O]{8})$")
+# a serial whose stray mark was dropped is less sure
+STRAY_MARK_PENALTY = 0.8
 _CODE = re.compile(r"^[0-9A-Z]{12}$")
 
 
@@ -149,11 +152,19 @@ def _serial_and_code(rows: list[Row], found: dict[str, FieldReading]) -> None:
                 if "certificate_serial" not in found:
                     for span in (2, 1):
                         cand = " ".join(texts[i : i + span])
-                        if i + span <= len(piece) and _SERIAL.match(cand):
+                        m = _SERIAL.match(cand) if i + span <= len(piece) else None
+                        if m:
                             before = fold(" ".join(texts[max(0, i - 3) : i]))
                             if "SO" in before.split() or "GCN" in before:
                                 continue  # "Số vào sổ cấp GCN: CS 03027" is not the serial
-                            found["certificate_serial"] = _reading_of(piece[i : i + span])
+                            reading = _reading_of(piece[i : i + span])
+                            serial = f"{m.group(1)} {m.group(2)}"
+                            if fold(serial).replace(" ", "") != fold(cand).replace(" ", ""):
+                                reading.value_text = serial
+                                reading.confidence = round(
+                                    reading.confidence * STRAY_MARK_PENALTY, 4
+                                )
+                            found["certificate_serial"] = reading
                             break
                 if "certificate_code" not in found and _is_code(texts[i]):
                     found["certificate_code"] = _reading_of([piece[i]])
