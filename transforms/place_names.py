@@ -60,6 +60,13 @@ _MISREAD_UNIT = re.compile(
 )
 
 
+def _misread_unit(chunk: str) -> re.Match | None:
+    """A unit word with a mark misread at the start of a part, written small (``tĩnh``) or in a
+    part all in capitals (``TĨNH LẦM ĐỒNG``): a capitalised ``Quan Hoa`` or ``Xa Lộ`` is a name."""
+    m = _MISREAD_UNIT.search(chunk)
+    return m if m and (m.group(1)[0].islower() or chunk.isupper()) else None
+
+
 @dataclass(frozen=True)
 class _Part:
     word_start: int  # where the unit word starts in the text
@@ -81,7 +88,7 @@ def _parts(text: str) -> list[_Part]:
     out, offset = [], 0
     for chunk in text.split(","):
         # the first unit word of a part names its unit (Ủy ban nhân dân thị trấn …)
-        m = _UNIT.search(chunk) or _MISREAD_UNIT.search(chunk)
+        m = _UNIT.search(chunk) or _misread_unit(chunk)
         name = chunk[m.end() :].rstrip(" .;") if m else ""
         if m and strip_marks(m.group(1).lower()) in _UNIT_WORDS and _mendable(name):
             out.append(_Part(offset + m.start(1), m.group(1), offset + m.end(), name))

@@ -45,6 +45,7 @@ from transforms.place_names import is_place_field, mend_place, mend_place_column
             "Khu phố 10, thị trấn Lạc Dương, huyện Lạc Dương, tỉnh Lâm Đồng",
         ),
         ("ỦY BAN NHÂN DÂN TỈNH LẦM ĐỒNG", "ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG"),
+        ("UBND XÃ TÂN HÀ, TĨNH LÂM ĐỒNG", "UBND XÃ TÂN HÀ, TỈNH LÂM ĐỒNG"),
         ("Bệnh viện Đa khoa tỉnh ĐắC Nông", "Bệnh viện Đa khoa tỉnh Đắk Nông"),
         # a province two letters away, a dash glued to the unit word
         ("UBND xã Phan Sơn, tỉnh Eầm Đồng", "UBND xã Phan Sơn, tỉnh Lâm Đồng"),
@@ -100,6 +101,8 @@ def test_misread_unit_names_are_mended(read, mended):
         "xã Xyz Abc, huyện Di Linh, tỉnh Lâm Đồng",
         "Thôn Krăng 6ọ, xã Nhân Cơ",
         "Tô Hiến Thành, phường 3",  # a street named after a person, not a group (Tổ)
+        "Số 4, Quan Hoa, Cầu Giấy",  # a name, not "quận" misread
+        "Xa Lộ Hà Nội, phường 2",
         "",
     ],
 )
