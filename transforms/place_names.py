@@ -60,6 +60,17 @@ _MISREAD_UNIT = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
+def _unit_word(read: str) -> str | None:
+    """The unit word ``read`` stands for, marks aside (``tĩnh`` → ``tỉnh``), or None."""
+    return _UNIT_WORDS.get(strip_marks(read.lower()))
+
+
+@lru_cache(maxsize=4096)
+def _below_commune_word(read: str) -> str | None:
+    return _BELOW_COMMUNE_BARE.get(strip_marks(read.lower()))
+
+
 def _misread_unit(chunk: str) -> re.Match | None:
     """A unit word with a mark misread at the start of a part, written small (``tĩnh``) or in a
     part all in capitals (``TĨNH LẦM ĐỒNG``): a capitalised ``Quan Hoa`` or ``Xa Lộ`` is a name."""
@@ -73,6 +84,7 @@ class _Part:
     word: str  # the unit word as read (tĩnh)
     name_start: int
     name: str  # the rest of the comma-separated part (Lầm Đồng)
+    one_space: bool = True  # one space between the word and the name (not "tỉnh-Đắk Nông")
 
     @property
     def level(self) -> str:
@@ -80,7 +92,7 @@ class _Part:
 
     @property
     def unit_word(self) -> str:
-        return _UNIT_WORDS[strip_marks(self.word.lower())]
+        return _unit_word(self.word)
 
 
 def _parts(text: str) -> list[_Part]:
@@ -90,8 +102,9 @@ def _parts(text: str) -> list[_Part]:
         # the first unit word of a part names its unit (Ủy ban nhân dân thị trấn …)
         m = _UNIT.search(chunk) or _misread_unit(chunk)
         name = chunk[m.end() :].rstrip(" .;") if m else ""
-        if m and strip_marks(m.group(1).lower()) in _UNIT_WORDS and _mendable(name):
-            out.append(_Part(offset + m.start(1), m.group(1), offset + m.end(), name))
+        if m and _unit_word(m.group(1)) and _mendable(name):
+            spaced = m.end() - m.end(1) == 1 and chunk[m.end(1)] == " "
+            out.append(_Part(offset + m.start(1), m.group(1), offset + m.end(), name, spaced))
         offset += len(chunk) + 1
     return out
 
@@ -210,7 +223,7 @@ def _mend_leading_word(part: str) -> str:
     words = [w for w in m.groups()[1:] if w]
     for n in range(len(words), 0, -1):  # the longest: Tổ dân phố before Tổ
         read = " ".join(words[:n])
-        word = _BELOW_COMMUNE_BARE.get(strip_marks(read.lower()))
+        word = _below_commune_word(read)
         rest = part[len(m.group(1)) + len(read) :].lstrip()
         if word in _NUMBERED and not rest[:1].isdigit():
             continue  # Tô Hiến Thành is a street, Tổ 4 a group
@@ -236,6 +249,8 @@ def _digits_mended(rest: str) -> str:
 def _unit_word_as_written(text: str, part: _Part) -> str | None:
     """The unit word and the space after it as they should read, when they do not
     (``tĩnh Lâm Đồng``, ``tỉnh-Đắk Nông``); None when they do."""
+    if part.one_space and part.word.lower() == part.unit_word:
+        return None  # the usual case: the word as it should be and one space
     word = part.word if part.word.lower() == part.unit_word else part.unit_word
     written = f"{_in_case_of(part.word, word)} "
     as_read = " ".join(text[part.word_start : part.name_start].split()) + " "
@@ -247,6 +262,18 @@ def _unit_word_as_written(text: str, part: _Part) -> str | None:
 _FIRST_CAPITALS = re.compile(r"^([A-ZĐ0-9]{3,6}) (?=\w)")
 
 
+@lru_cache(maxsize=65536)
+def _reads_as_written(part: str) -> bool:
+    """Whether a comma-separated part needs no mending: its opening word, unit word and unit
+    name are written as they should be (``huyện Đức Trọng``, ``Thôn 5``)."""
+    if _mend_leading_word(part) != part:
+        return False
+    return all(
+        _unit_word_as_written(part, p) is None and not _misread(p.name, _official(p.name) or "")
+        for p in _parts(part)
+    )
+
+
 def mend_place(text: str, home_province_code: str | None = None) -> str:
     """``text`` with its misread unit words and unit names mended (the same text when none is).
 
@@ -255,6 +282,8 @@ def mend_place(text: str, home_province_code: str | None = None) -> str:
     m = _FIRST_CAPITALS.match(text)
     if m and m.group(1) != "UBND" and Levenshtein.distance(m.group(1), "UBND") <= 1:
         text = "UBND " + text[m.end() :]
+    elif all(map(_reads_as_written, text.split(","))):
+        return text  # the usual case: parts recur across texts, each is judged once
     text = ",".join(_mend_leading_word(p) for p in text.split(","))
     parts = _parts(text)
     words = [_unit_word_as_written(text, p) for p in parts]
