@@ -26,15 +26,14 @@ from functools import lru_cache
 import great_expectations.expectations as gxe
 import pandas as pd
 
-from sohoa.national_format import KINH_FAMILY_NAMES, OTHER_FAMILY_NAMES
+from sohoa.national_format import KINH_FAMILY_NAMES
 from transforms.admin_units import (
     expand_abbreviations,
-    official_unit_names,
     province_names,
-    spelling_key,
 )
 from transforms.flags import REASONS
-from transforms.place_names import is_place_field
+from transforms.names import known_family_name
+from transforms.place_names import is_place_field, official_spelling
 from transforms.text import map_unique, strip_marks
 
 # The checks run on pyarrow strings with RE2 (vectorised, ~20× faster than Python's ``re`` per
@@ -306,11 +305,6 @@ _NAMED_UNIT = re.compile(
 )
 
 
-@lru_cache(maxsize=1)
-def _official_keys() -> frozenset[str]:
-    return frozenset(map(spelling_key, official_unit_names()))
-
-
 def units_spelt_officially(text: str) -> bool:
     """Whether every unit a place text names after its level word (xã, phường, huyện…) is
     spelt as in the official lists of units before or after 2025 (any province): ``huyện Đồ
@@ -318,23 +312,23 @@ def units_spelt_officially(text: str) -> bool:
     are not. A number (``phường 2``) is a name."""
     if not isinstance(text, str):  # a missing value has its own check
         return True
-    keys = _official_keys()
     if "." in text:  # X. Đức Trọng, TP. Bảo Lộc
         text = expand_abbreviations(text)
     for m in _NAMED_UNIT.finditer(text):
         name = m.group(1).strip(" .")
-        if name and not name[0].isdigit() and spelling_key(name) not in keys:
+        if name and not name[0].isdigit() and official_spelling(name) is None:
             return False
     return True
 
 
 @lru_cache(maxsize=1)
-def _family_names() -> tuple[frozenset[str], frozenset[str]]:
-    """(family names of the name lexicon and the national format, their letters without marks)."""
+def _family_names() -> frozenset[str]:
+    """The letters, without marks, of the family names of the name lexicon and the national
+    format."""
     from transforms.names import load_lexicon
 
     known = {s for role, s in load_lexicon().weight if role == "family"} | KINH_FAMILY_NAMES
-    return frozenset(known | OTHER_FAMILY_NAMES), frozenset(map(strip_marks, known))
+    return frozenset(map(strip_marks, known))
 
 
 def family_name_plausible(name: str) -> bool:
@@ -345,8 +339,7 @@ def family_name_plausible(name: str) -> bool:
     if not isinstance(name, str) or not name:
         return True
     first = name.split(" ", 1)[0]
-    known, letters = _family_names()
-    return first in known or strip_marks(first) not in letters
+    return known_family_name(first) or strip_marks(first) not in _family_names()
 
 
 def official_spelling_column(field: str) -> str:

@@ -88,7 +88,7 @@ def repair_word(word: str, role: str, lexicon: Lexicon, min_ratio: float) -> str
     consistent = [(s, w) for s, w in entries if _consistent(word, s)]
     if role == "family":  # a family name is only ever repaired into a known Kinh family name
         consistent = [(s, w) for s, w in consistent if s in KINH_FAMILY_NAMES]
-        if not consistent and not _known_family_name(word, lexicon):
+        if not consistent and not known_family_name(word):
             # no family name is written so (LẺ, TRẤN, ĐỈNH, LẶNG): a tone misread, whichever
             # tone, when one Kinh family name alone has these letters
             same = {s for s, _w in entries if s in KINH_FAMILY_NAMES}
@@ -107,11 +107,13 @@ def repair_word(word: str, role: str, lexicon: Lexicon, min_ratio: float) -> str
     return word
 
 
-def _known_family_name(word: str, lexicon: Lexicon) -> bool:
+def known_family_name(word: str) -> bool:
+    """A family name as written: Kinh (the national format's, the lexicon's) or of another
+    people (``OTHER_FAMILY_NAMES``)."""
     return (
         word in KINH_FAMILY_NAMES
         or word in OTHER_FAMILY_NAMES
-        or lexicon.weight_of("family", word) > 0
+        or load_lexicon().weight_of("family", word) > 0
     )
 
 

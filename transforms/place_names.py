@@ -117,7 +117,7 @@ def _mendable(name: str) -> bool:
     return not any(c.isdigit() for c in name) or bool(re.search(r"[^\W\d_]\d|\d[^\W\d_]", name))
 
 
-def _official(name: str) -> str | None:
+def official_spelling(name: str) -> str | None:
     """``name`` if it is an official spelling, else the official spelling it stands for when
     they differ only in case, Hòa/Hoà and the like (``spelling_key``), else None."""
     spellings = _official_by_key().get(admin_units.spelling_key(name))
@@ -200,6 +200,11 @@ def _misread(written: str, official: str) -> bool:
     return not written.isupper() and written.lower() == official.lower() and written != official
 
 
+def _name_misread(name: str) -> bool:
+    """A name no official list holds, or an official one written as no clerk writes it."""
+    return _misread(name, official_spelling(name) or "")
+
+
 def _dashless(name: str) -> str:
     return " ".join(name.lower().replace("-", " ").replace("–", " ").split())
 
@@ -269,8 +274,7 @@ def _reads_as_written(part: str) -> bool:
     if _mend_leading_word(part) != part:
         return False
     return all(
-        _unit_word_as_written(part, p) is None and not _misread(p.name, _official(p.name) or "")
-        for p in _parts(part)
+        _unit_word_as_written(part, p) is None and not _name_misread(p.name) for p in _parts(part)
     )
 
 
@@ -287,7 +291,7 @@ def mend_place(text: str, home_province_code: str | None = None) -> str:
     text = ",".join(_mend_leading_word(p) for p in text.split(","))
     parts = _parts(text)
     words = [_unit_word_as_written(text, p) for p in parts]
-    if all(w is None and not _misread(p.name, _official(p.name) or "")
+    if all(w is None and not _name_misread(p.name)
            for p, w in zip(parts, words, strict=True)):  # fmt: skip
         return text  # the usual case, without loading the tree
     ctx = _Context(admin_units.unit_tree(), home_province_code)
@@ -297,10 +301,10 @@ def mend_place(text: str, home_province_code: str | None = None) -> str:
             edits.append((part.word_start, part.name_start, word))
         level = part.level
         if level == "city":  # Thành phố Hồ Chí Minh is a province, Thành phố Đà Lạt a district
-            close = _official(part.name) or _closest(part.name, ctx.tree.provinces) or ""
+            close = official_spelling(part.name) or _closest(part.name, ctx.tree.provinces) or ""
             level = "province" if close in ctx.tree.provinces else "district"
         names = ctx.names(level)
-        name = _official(part.name)
+        name = official_spelling(part.name)
         if name is None:
             name = _closest(part.name, names)
         if name is not None and _misread(part.name, name):
