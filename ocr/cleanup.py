@@ -668,6 +668,102 @@ def remove_rules(gray: Image, min_length_frac: float = 0.08, ink_threshold: int 
     return out
 
 
+def slanted_strokes(
+    gray: Image, min_length_frac: float = 0.25, ink_threshold: int = 160, max_side: int = 1000
+) -> list[tuple[int, int, int, int]]:
+    """Long straight slanted lines (10-80° from the rows): a stroke drawn across a cancelled
+    entry (a struck-out household member). Text never lines up that far at a slant.
+    Returns segments (x0, y0, x1, y1) in the image's pixels."""
+    scale = min(1.0, max_side / max(gray.shape[:2]))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    ink = (small < ink_threshold).astype(np.uint8) * 255
+    min_length = int(min_length_frac * small.shape[1])
+    segments = cv2.HoughLinesP(ink, 1, np.pi / 360, threshold=min_length // 2,
+                               minLineLength=min_length, maxLineGap=8)  # fmt: skip
+    found = []
+    for x0, y0, x1, y1 in [] if segments is None else segments[:, 0]:
+        angle = abs(np.degrees(np.arctan2(y1 - y0, x1 - x0)))
+        if 10 <= min(angle, 180 - angle) <= 80:
+            found.append(tuple(np.rint(np.array([x0, y0, x1, y1]) / scale).astype(int).tolist()))
+    return found
+
+
+def _fit_stroke(ink: np.ndarray, segments: list[tuple[int, int, int, int]], reach: int = 6):
+    """One straight line through the ink along a group of Hough segments of one stroke (Hough
+    gives several, a pixel or two apart): (x0, y0, x1, y1)."""
+    near = np.zeros(ink.shape, np.uint8)
+    for seg in segments:
+        cv2.line(near, seg[:2], seg[2:], 255, thickness=2 * reach + 1)
+    ys, xs = np.nonzero((near > 0) & ink)
+    vx, vy, cx, cy = cv2.fitLine(np.column_stack([xs, ys]).astype(np.float32),
+                                 cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()  # fmt: skip
+    t = (xs - cx) * vx + (ys - cy) * vy
+    ends = [cx + t.min() * vx, cy + t.min() * vy, cx + t.max() * vx, cy + t.max() * vy]
+    return tuple(np.rint(ends).astype(int).tolist())
+
+
+def _strokes(segments: list[tuple[int, int, int, int]]) -> list[list[tuple[int, int, int, int]]]:
+    """Hough segments grouped by stroke: those that touch when drawn a few pixels wide."""
+    if not segments:
+        return []
+    width = max(max(s[0], s[2]) for s in segments) + 10
+    height = max(max(s[1], s[3]) for s in segments) + 10
+    drawn = np.zeros((height, width), np.uint8)
+    for seg in segments:
+        cv2.line(drawn, seg[:2], seg[2:], 255, thickness=9)
+    _n, labels = cv2.connectedComponents(drawn)
+    groups: dict[int, list] = {}
+    for seg in segments:
+        groups.setdefault(int(labels[seg[1], seg[0]]), []).append(seg)
+    return list(groups.values())
+
+
+def _stroke_width(ink: np.ndarray, segment: tuple[int, int, int, int]) -> int:
+    """Median run of ink across a line, sampled at points along it (the pen's width)."""
+    x0, y0, x1, y1 = segment
+    length = float(np.hypot(x1 - x0, y1 - y0))
+    nx, ny = -(y1 - y0) / length, (x1 - x0) / length  # unit normal
+    widths = []
+    for t in np.linspace(0.05, 0.95, 25):
+        cx, cy = x0 + t * (x1 - x0), y0 + t * (y1 - y0)
+        d = np.arange(-12, 13)
+        px, py = np.rint(cx + d * nx).astype(int), np.rint(cy + d * ny).astype(int)
+        inside = (py >= 0) & (py < ink.shape[0]) & (px >= 0) & (px < ink.shape[1])
+        widths.append(int(ink[py[inside], px[inside]].sum()))
+    return int(np.median(widths))
+
+
+def erase_slanted_strokes(gray: Image, ink_threshold: int = 160) -> Image:
+    """Paint over long slanted strokes (``slanted_strokes``) so that a line drawn across a
+    cancelled entry does not join its text lines into one: Tesseract then loses the rows under
+    it. Where a letter crosses the stroke (ink just above and below it) the letter's ink is
+    kept. Applied to the image Tesseract reads only: the page kept for extraction keeps the
+    stroke, which marks the entry struck out."""
+    groups = _strokes(slanted_strokes(gray, ink_threshold=ink_threshold))
+    if not groups:
+        return gray
+    ink = gray < ink_threshold
+    band = np.zeros(gray.shape, np.uint8)
+    reach = 1
+    for group in groups:
+        line = _fit_stroke(ink, group)
+        width = _stroke_width(ink, line)
+        if 0 < width <= 12:
+            cv2.line(band, line[:2], line[2:], 255, thickness=width + 2)
+            slope = abs(line[3] - line[1]) / max(1, abs(line[2] - line[0]))
+            reach = max(reach, int((width + 2) * np.hypot(1, slope)) + 2)  # the band's height
+    in_band = band > 0
+    outside = ink & ~in_band
+    above = np.zeros_like(outside)
+    below = np.zeros_like(outside)
+    for d in range(1, reach + 1):
+        above[d:] |= outside[:-d]
+        below[:-d] |= outside[d:]
+    out = gray.copy()
+    out[in_band & ~(above & below)] = 255
+    return out
+
+
 def upscale(gray: Image, factor: float = 1.5) -> Image:
     """Enlarge the page (Tesseract reads best with an x-height of about 20-30 px)."""
     if factor == 1.0:
@@ -760,6 +856,8 @@ class CleanupSteps:
     binarise: bool = False
     upscale_small_text: bool = False  # measured: harsh 44.6 % → 39.7 % (README)
     upscale_factor: float = 1.0
+    # for Tesseract's reading only (``ocr.pipeline``): the page kept shows the stroke
+    erase_slanted_strokes: bool = True
     extra: Sequence[tuple[str, Step]] = field(default_factory=tuple)
 
 
@@ -774,6 +872,7 @@ NO_STEPS = CleanupSteps(
     remove_leader_dots=False,
     remove_stray_dots=False,
     upscale_small_text=False,
+    erase_slanted_strokes=False,
 )
 
 

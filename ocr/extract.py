@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from ocr.text import (
@@ -164,6 +165,72 @@ def split_words(words: Sequence[Word]) -> list[Word]:
         out.append(Word(left_text, w.confidence, (x, y, max(1, lw), bh), w.line_key))
         rest = Word(right_text, w.confidence, (rx, y, max(1, x + bw - rx), bh), w.line_key)
         out.extend(split_words([rest]))
+    return out
+
+
+# one letter and an apostrophe opening a word: minority name prefixes (K' HA, H'Hen, B'Lao)
+_APOSTROPHE_PREFIX = re.compile(r"^([^\W\d_])(['’])([^\W\d_].*)$")
+
+
+def _ink_runs(columns: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of columns that hold ink."""
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], columns.astype(np.int8), [0]))))
+    return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def _space_after_apostrophe(word: Word, image: np.ndarray, space: float) -> bool:
+    """Whether the print leaves a space after the apostrophe of ``K'HA`` (``K' HA``).
+
+    Names are written both ways and the format keeps them as written, but Tesseract glues
+    ``K' HA`` into one word. The gap after the apostrophe is a space when it is at least twice
+    the gap before it (a font's own spacing around the mark is even) and near the width of a
+    space on the line, ``space`` (pixels).
+    """
+    x, y, width, height = word.box
+    crop = image[max(0, y) : y + height, max(0, x) : x + width]
+    if crop.ndim == 3:
+        crop = crop.min(axis=2)
+    if crop.size == 0 or height < 8:
+        return False
+    ink = crop < 128
+    runs = _ink_runs(ink.any(axis=0))
+    # the apostrophe: the first run after the letter whose ink stays in the word's upper part
+    for i in range(1, len(runs) - 1):
+        start, end = runs[i]
+        rows_with_ink = np.flatnonzero(ink[:, start:end].any(axis=1))
+        if rows_with_ink[-1] < 0.55 * height and end - start < 0.4 * height:
+            before, after = start - runs[i - 1][1], runs[i + 1][0] - end
+            return after >= 2 * max(before, 1) and after >= 0.7 * space
+    return False
+
+
+def _space_width(line: Sequence[Word], height: int) -> float:
+    """About the width of a space on a line: its narrowest gaps between words; on a line with
+    one gap or none (a label and its value), at most a third of the text's height."""
+    ordered = sorted(line, key=lambda w: w.box[0])
+    gaps = sorted(
+        g for a, b in itertools.pairwise(ordered) if (g := b.box[0] - a.box[0] - a.box[2]) > 0
+    )
+    if len(gaps) >= 2:
+        return float(np.median(gaps[:3]))
+    return min([*gaps, 0.35 * height])
+
+
+def split_printed_spaces(words: Sequence[Word], image: np.ndarray) -> list[Word]:
+    """``K'HA`` → ``K'``, ``HA`` where the page prints a space after the apostrophe."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        lines.setdefault(w.line_key, []).append(w)
+    out: list[Word] = []
+    for w in words:
+        m = _APOSTROPHE_PREFIX.match(w.text)
+        x, y, width, height = w.box
+        if not m or not _space_after_apostrophe(w, image, _space_width(lines[w.line_key], height)):
+            out.append(w)
+            continue
+        cut = width * 2 // len(w.text)
+        out.append(Word(m.group(1) + m.group(2), w.confidence, (x, y, cut, height), w.line_key))
+        out.append(Word(m.group(3), w.confidence, (x + cut, y, width - cut, height), w.line_key))
     return out
 
 
@@ -435,6 +502,22 @@ def _reading(words: Sequence[Word], label_text: str | None) -> FieldReading:
     return FieldReading(text, round(min(1.0, conf), 4), _union([w.box for w in words]), label_text)
 
 
+# the signature block's ``Đam Rông, ngày 22 tháng 09 năm 2015``: a few capitalised place words,
+# a comma and the date, alone on the row (``của UBND huyện X, ngày …`` wraps a value instead)
+_PLACE_DATE_LINE = re.compile(
+    r"(?:[A-ZĐÀ-Ỹ][^\s,]*\s){0,3}[A-ZĐÀ-Ỹ][^\s,]*\s?,\s*"
+    r"ngày\s*\d{1,2}\s*tháng\s*\d{1,2}\s*năm\s*\d{4}\W*",
+    re.IGNORECASE,
+)
+
+
+def is_place_date_line(text: str) -> bool:
+    """Whether a row is a document's place and date line (``Lâm Đồng, ngày 02 tháng 06 năm
+    2010``), which ends any value above it."""
+    text = nfc(text).strip()
+    return bool(_PLACE_DATE_LINE.fullmatch(text)) and text[:1].isupper()
+
+
 def _value_words(
     rows: Sequence[Row], hits_by_row: dict[int, list[Hit]], hit: Hit, multiline: bool
 ) -> list[Word]:
@@ -456,7 +539,7 @@ def _value_words(
         while r < len(rows) and not hits_by_row.get(r):
             cand = rows[r]
             gap = cand.top - last.bottom
-            if gap > 1.2 * max(last.height, cand.height):
+            if gap > 1.2 * max(last.height, cand.height) or is_place_date_line(cand.text):
                 break
             # a continuation starts under the label's column, not in another column
             cand_words = [w for w in cand.words if w.box[0] >= hit.x - 2 * last.height]

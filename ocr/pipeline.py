@@ -21,7 +21,7 @@ import numpy as np
 from ocr import cleanup, tesseract
 from ocr.classify import classify_text
 from ocr.cleanup import DEFAULT_STEPS, CleanupSteps, clean_page
-from ocr.extract import extract_fields, page_text
+from ocr.extract import extract_fields, page_text, split_printed_spaces
 from ocr.forms import spec_for
 from ocr.ingest import PageImage, iter_pages, sha256_file
 from sohoa.errors import InputFileError, OcrFailedError, OcrTimeoutError, SohoaError
@@ -106,6 +106,8 @@ def ocr_page(
     dpi = round((page.dpi or 300) * steps.upscale_factor)
 
     def read(image: np.ndarray) -> list[Word]:
+        if steps.erase_slanted_strokes:  # a struck-out entry's stroke hides its rows from OCR
+            image = cleanup.erase_slanted_strokes(image)
         return tesseract.read_words(image, lang=lang, psm=OCR_PSM, timeout=timeout, dpi=dpi)
 
     timed_out: OcrTimeoutError | None = None
@@ -226,9 +228,10 @@ def extract_page_ocr(
             )
         return extraction
     width = result.image.shape[1]
-    extraction.fields = extract_fields(result.words, spec, page_width=width)
+    words = split_printed_spaces(result.words, result.image)
+    extraction.fields = extract_fields(words, spec, page_width=width)
     if spec.tables is not None:  # household members, land holders and vertices (ocr.tables)
-        extraction.tables = spec.tables(result.words, result.image)
+        extraction.tables = spec.tables(words, result.image)
     _calibrate_readings(extraction)
     return extraction
 

@@ -41,13 +41,16 @@ def strip_leaders(text: str) -> str:
 _OCR_CHAR_MAP = str.maketrans({"⁄": "/", "∕": "/", "Ø": "Ơ", "ø": "ơ", "Ð": "Đ"})
 
 
-_QUOTE_IN_WORD = re.compile(r"(?<=\w)[\"“”](?=\w)")
+# a double quote inside a word, or after a lone capital (a name's ``K’ LÂM``), is an apostrophe
+_QUOTE_IN_WORD = re.compile(r"(?<=\w)[\"“”](?=\w)|(?<=^[A-ZĐ])[\"“”]$")
+_APOSTROPHE_FOR = {'"': "'", "“": "’", "”": "’"}  # straight for straight, curly for curly
 
 
 def repair_chars(text: str) -> str:
     """Replace characters that are certain OCR confusions (never printed on these forms); a
-    double quote inside a word is an apostrophe (``N"Thol`` is ``N'Thol``)."""
-    return _QUOTE_IN_WORD.sub("'", text.translate(_OCR_CHAR_MAP))
+    double quote inside a word is an apostrophe (``N"Thol`` is ``N'Thol``, ``K”`` is ``K’``)."""
+    text = text.translate(_OCR_CHAR_MAP)
+    return _QUOTE_IN_WORD.sub(lambda m: _APOSTROPHE_FOR[m.group()], text)
 
 
 # A date as printed in a table cell or after a label: day, month, four-digit year.

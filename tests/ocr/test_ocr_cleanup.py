@@ -203,3 +203,40 @@ def test_stray_dots_on_a_speckled_page_more_go_than_with_remove_specks():
     assert left(noisy) == len(specks) > 300
     assert left(new) < 0.5 * left(old)
     assert (new[page < 128] < 128).mean() > 0.999  # letters lose nothing
+
+
+def _struck_page(angle_rise: int = 700) -> tuple[np.ndarray, np.ndarray]:
+    """A text page and the same page with a pen stroke drawn across six of its lines."""
+    page = text_page()
+    struck = page.copy()
+    cv2.line(struck, (100, 1400), (1500, 1400 - angle_rise), 0, 4, cv2.LINE_AA)
+    return page, struck
+
+
+def test_a_slanted_stroke_is_found_and_text_lines_are_not():
+    page, struck = _struck_page()
+    assert cleanup.slanted_strokes(page) == []
+    (stroke,) = cleanup._strokes(cleanup.slanted_strokes(struck))
+    line = cleanup._fit_stroke(struck < 160, stroke)
+    assert abs(line[0] - 100) < 15 and abs(line[1] - 1400) < 15
+    assert abs(line[2] - 1500) < 15 and abs(line[3] - 700) < 15
+    assert cleanup._stroke_width(struck < 160, line) in range(3, 8)
+
+
+def test_erasing_a_stroke_keeps_the_letters_it_does_not_cross():
+    page, struck = _struck_page()
+    erased = cleanup.erase_slanted_strokes(struck)
+    assert erased is not struck and (struck < 160).sum() > (erased < 160).sum()
+    stroke_only = (struck < 160) & ~(page < 160)
+    # the stroke is gone where it ran over paper; the page's text is kept but for the
+    # crossings (a pen's width of the letters under it)
+    assert (erased[stroke_only] < 160).mean() < 0.05
+    assert (erased[page < 160] < 160).mean() > 0.97
+    assert cleanup.erase_slanted_strokes(page) is page  # nothing to erase: untouched
+
+
+def test_ruled_lines_and_borders_are_no_stroke():
+    page = text_page()
+    cv2.line(page, (50, 1900), (1550, 1900), 0, 3)  # a table rule
+    cv2.line(page, (20, 0), (20, 1999), 0, 3)  # a vertical border
+    assert cleanup.slanted_strokes(page) == []

@@ -269,3 +269,14 @@ def test_book_number_found_by_its_shape_beside_a_misread_label(line, book, facto
     # a date in the same place is no book number
     words = page("275: Ngày:@234 18/03/1930@300\n 383: Họ,@226 chữ@300 đệm,@380 tên:@480 LÊ@700")
     assert extract_fields(words, DEATH, 2000)["book_number"].value_text is None
+
+
+def test_a_curly_apostrophe_read_as_a_double_quote():
+    # birth s78-0003 (clean): "K’ LÂM" read "K”" (6 %) "LÂM"; a straight one read '"' stays straight
+    words = page("""
+        994: Họ,@120 chữ@200 đệm,@300 tên@400 người@500 cha:@600 K”@700+40%6 LÂM@760+90%50
+        1150: Họ,@120 chữ@200 đệm,@300 tên@400 người@500 mẹ:@600 H"@700+40%6 HEN@760+90%50
+    """)  # fmt: skip
+    fields = extract_fields(words, BIRTH, 2400)
+    assert fields["father_full_name"].value_text == "K’ LÂM"
+    assert fields["mother_full_name"].value_text == "H' HEN"
