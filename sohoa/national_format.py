@@ -280,10 +280,10 @@ KINH_FAMILY_NAMES = frozenset(
 )
 
 # Family names of other peoples that differ from a Kinh family name by their marks alone (Tày
-# Ma / Mã, Thái Vì / Vi and Lường / Lương, Chăm Đàng / Đặng, K'Ho Lơ Mu / Lò, Hmông Hờ / Hồ):
-# right as written, never "repaired" into the Kinh name.
+# Ma / Mã, Thái Vì / Vi and Lường / Lương, Chăm Đàng / Đặng, K'Ho Lơ Mu / Lò, Hmông Hờ / Hồ),
+# and Mnông / Xtiêng Điểu: right as written, never "repaired" into the Kinh name.
 OTHER_FAMILY_NAMES = frozenset(
-    {"MA", "LY", "LÙ", "LƯỜNG", "VÌ", "GIÀNG", "CƯ", "HẠ", "LÒ", "ĐÀNG", "LƠ", "HA", "HỜ"}
+    {"MA", "LY", "LÙ", "LƯỜNG", "VÌ", "GIÀNG", "CƯ", "HẠ", "LÒ", "ĐÀNG", "LƠ", "HA", "HỜ", "ĐIỂU"}
 )
 
 

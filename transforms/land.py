@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from sohoa.settings import get_settings
 from transforms import admin_units, dates, ids, names
@@ -193,6 +194,25 @@ def parse_area(text: str) -> tuple[float | None, float | None]:
     return figures, words
 
 
+def area_of(parsed: tuple[float | None, float | None]) -> float | None:
+    """The area of (figures, words): the figures, but the words where the figures look like
+    the words with one digit misread or lost (``707,3 m² (bằng chữ: Một trăm linh bảy phẩy ba
+    …)``, ``419,1`` for bảy nghìn bốn trăm …): OCR slips on digits (1 for 7, 3 for 5). Words
+    that lost a word of their own give a 0 or one digit fewer instead (``bảy trăm phẩy hai`` for
+    720,2), so then the figures stay. The mismatch is flagged either way."""
+    figures, words = parsed
+    if figures is None or words is None:
+        return words if figures is None else figures
+    read, written = f"{figures:g}", f"{words:g}"
+    ops = Levenshtein.editops(read, written)
+    if len(ops) != 1:
+        return figures
+    op = ops[0]
+    digit_misread = op.tag == "replace" and written[op.dest_pos] != "0"
+    digit_lost = op.tag == "insert"
+    return words if digit_misread or digit_lost else figures
+
+
 def parse_coordinate(text: str) -> float | None:
     """A VN-2000 coordinate in metres as printed (decimal comma or point, thousands spaces)."""
     return parse_decimal(text, comma_decimal=True)
@@ -359,7 +379,7 @@ def map_land(raw: pd.DataFrame) -> tuple[dict[str, pd.Series], FlagCollector]:
     parsed = map_unique(raw["area_m2"], parse_area)
     figures = parsed.map(lambda p: p[0], na_action="ignore")
     words = parsed.map(lambda p: p[1], na_action="ignore")
-    area = figures.where(figures.notna(), words)
+    area = parsed.map(area_of, na_action="ignore")
     out["area_m2"] = area.astype(object).where(area.notna(), None)
     disagree = (
         figures.notna()

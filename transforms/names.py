@@ -107,6 +107,38 @@ def repair_word(word: str, role: str, lexicon: Lexicon, min_ratio: float) -> str
     return word
 
 
+# letters Tesseract reads for others in capitals (ĐIỂU → ĐTỂU, HẢI → HẢT, NGUYỄN → WGUYỄN) and
+# strokes it adds (KIM → KTIM): (read, printed); "" printed is a letter read from nothing
+_CONFUSIONS = (("T", "I"), ("W", "N"), ("T", ""), ("I", ""))
+_VOWELS = set("AEIOUY")
+
+
+def _known_word(word: str, lexicon: Lexicon) -> bool:
+    return (
+        word in KINH_FAMILY_NAMES
+        or word in OTHER_FAMILY_NAMES
+        or any(lexicon.weight_of(role, word) for role in ROLES)
+    )
+
+
+def unconfuse_word(word: str, lexicon: Lexicon) -> str:
+    """A name word no name is written with, read with one letter confused (``ĐTỂU`` for
+    ``ĐIỂU``, ``HẢT`` for ``HẢI``, ``KTIM`` for ``KIM``): the one known word that undoing one
+    confusion gives; else the word as read (a name of another people is no known word either,
+    so only the confusions above are undone, and only into a known word)."""
+    if not word.isalpha() or _known_word(word, lexicon):
+        return word
+    found = {
+        word[:i] + printed + word[i + 1 :]
+        for read, printed in _CONFUSIONS
+        for i, ch in enumerate(word)
+        # a letter read from nothing sits where no letter can (KT, ĐT: THÀO keeps its T)
+        if ch == read and (printed or (i > 0 and strip_marks(word[i - 1]) not in _VOWELS))
+    }
+    found = {w for w in found if w and _known_word(w, lexicon)}
+    return found.pop() if len(found) == 1 else word
+
+
 def known_family_name(word: str) -> bool:
     """A family name as written: Kinh (the national format's, the lexicon's) or of another
     people (``OTHER_FAMILY_NAMES``)."""
@@ -168,7 +200,8 @@ def normalise_names(raw: pd.Series) -> NameResult:
         cleaned = repair_unicode(str(value)).upper()
         if not cleaned:
             return None, None, None, False
-        fixed = repair_name(cleaned, lexicon, ratio, words)
+        unconfused = " ".join(unconfuse_word(w, lexicon) for w in cleaned.split(" "))
+        fixed = repair_name(unconfused, lexicon, ratio, words)
         parts = fixed.split(" ")
         certain = len(parts) >= 2 and parts[0] in KINH_FAMILY_NAMES
         family, given = (parts[0], parts[-1]) if certain else (None, None)

@@ -75,3 +75,28 @@ def test_generated_names_are_never_changed():
     ]
     result = normalise_names(pd.Series(names))
     assert [(a, b) for a, b in zip(names, result.full_name, strict=True) if a != b] == []
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("ĐTỂU DƯƠNG", "ĐIỂU DƯƠNG"),  # household s5555-0007 (clean): I read T
+        ("ĐTIỂU DƯƠNG", "ĐIỂU DƯƠNG"),  # the same page's member table: a T added
+        ("HUỲNH VĂN HẢT", "HUỲNH VĂN HẢI"),  # death s5555-0003
+        ("TRẦN KTIM THỦY", "TRẦN KIM THỦY"),  # death s5555-0012
+        ("WGUYỄN QUANG PHÚC", "NGUYỄN QUANG PHÚC"),  # birth s78-0007
+    ],
+)
+def test_a_letter_confused_in_a_word_no_name_has(read, printed):
+    result = normalise_names(pd.Series([read]))
+    assert result.full_name[0] == printed
+    assert bool(result.repaired[0])
+
+
+@pytest.mark.parametrize(
+    "name", ["K' JRANG", "Y NUI HWING", "KA NHUNG", "NGUYỄN VĂN TÍN", "LÊ THỊ TUYẾT", "TOU PRONG"]
+)
+def test_names_of_other_peoples_and_known_words_are_not_unconfused(name):
+    result = normalise_names(pd.Series([name]))
+    assert result.full_name[0] == name
+    assert not bool(result.repaired[0])

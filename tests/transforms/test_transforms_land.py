@@ -8,6 +8,7 @@ import pytest
 from sohoa.national_format import EXTRACTED_FIELDS
 from transforms import normalise
 from transforms.land import (
+    area_of,
     current_purpose_codes,
     land_use_term,
     parse_area,
@@ -211,3 +212,26 @@ def test_normalise_tables():
     assert ("holders[1].id_number", "malformed_id") in reasons
     assert ("vertices[1].y", "coordinate_out_of_range") in reasons
     assert ("vertices[2].x", "unparseable_coordinate") in reasons
+
+
+@pytest.mark.parametrize(
+    ("printed", "area"),
+    [
+        # land s78-0007 (clean, italic figures): 107,3 read 707,3; the words are right
+        ("707,3 m², (bằng chữ: Một trăm linh bảy phẩy ba mét vuông)", 107.3),
+        # land s77-0007: the figures lost their first digit
+        ("419,1 m² (bằng chữ: Bảy nghìn bốn trăm mười chín phẩy một mét vuông)", 7419.1),
+        # the words lost a word of their own ("hai mươi"): the figures stay
+        ("720,2 m² (bằng chữ: Bảy trăm phẩy hai mét vuông)", 720.2),
+        ("720,2 m² (bằng chữ: Hai trăm phẩy hai mét vuông)", 720.2),  # two digits off
+        ("1720,2 m² (bằng chữ: Bảy trăm hai mươi phẩy hai mét vuông)", 1720.2),
+    ],
+)
+def test_area_where_figures_and_words_disagree(printed, area):
+    assert area_of(parse_area(printed)) == pytest.approx(area)
+    out = normalise(_raw([{"area_m2": printed, "issue_date": "ngày 02 tháng 02 năm 2015"}]),
+                    "land_certificate")  # fmt: skip
+    assert out.iloc[0]["area_m2"] == pytest.approx(area)
+    assert ("area_m2", "area_words_mismatch") in {
+        (f["field"], f["reason"]) for f in out.iloc[0]["flags"]
+    }
