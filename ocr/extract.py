@@ -319,14 +319,14 @@ def _capital_after_label(words: Sequence[Word], variant: str) -> bool:
     the label's ``đất``."""
     if len(words) < 2 or " " not in variant or ":" in words[-1].text:
         return False  # a colon after it ends the label, whatever its case ("làm Việc:")
-    last, before = words[-1].text.lstrip(_JUNK), words[-2].text.lstrip(_JUNK)
-    label_last = variant.rsplit(" ", 1)[-1]
-    return (
-        bool(last and before)
-        and last[0].isupper()
-        and before[0].islower()
-        and label_last[0].islower()
-    )
+    if any(w[:1].isupper() for w in variant.split()[1:]):
+        return False  # the label prints a capital of its own (Số vào sổ cấp GCN)
+    # anywhere in the match: "Mục đích sử dụng Đất ở" matched "Mục đích sử dụng đất" + a word
+    for before, word in itertools.pairwise(words):
+        word_text, before_text = word.text.lstrip(_JUNK), before.text.lstrip(_JUNK)
+        if word_text and before_text and word_text[0].isupper() and before_text[0].islower():
+            return True
+    return False
 
 
 def _value_after_inner_colon(words: Sequence[Word]) -> bool:

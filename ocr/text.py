@@ -326,6 +326,7 @@ def is_form_text(text: str) -> bool:
 _DOUBLE_STOP = re.compile(r"\s*([,;])\s*[.,]+(?=\s)|\.\s*,")
 _GLUED_NUMBER = re.compile(r"\b([^\W\d_]{3,})(\d{1,4})\b")
 _STOP_BEFORE = re.compile(r"(?<=\w)\.(?= (\w+))")
+_UNDERSCORE_AFTER = re.compile(r"(?<=[^\W\d_])_+(?= )")
 
 
 def tidy_place_stops(text: str) -> str:
@@ -336,6 +337,7 @@ def tidy_place_stops(text: str) -> str:
     and the space lost between a word and its number (``Khu phố2,``)."""
     if "," not in text:
         return text
+    text = _UNDERSCORE_AFTER.sub("", text)  # a leader's dash glued to a word: "thành_ phố"
     text = _DOUBLE_STOP.sub(lambda m: m.group(1) or ",", text)
     # a number glued to the word before it: "Khu phố2," is "Khu phố 2,"
     text = _GLUED_NUMBER.sub(

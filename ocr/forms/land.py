@@ -98,8 +98,9 @@ _MOTTO = re.compile(r"DOC\s*LAP|TU\s*DO|HANH\s*PHUC")
 _TITLE = re.compile(r"GIAY\s*CHUNG\s*NHAN")
 _AUTHORITY = re.compile(r"^(UY\s*BAN|UBND|SO\s|VAN\s*PHONG|CHI\s*NHANH)")
 # serial: two capitals (Đ allowed) and 6 digits, 8 on newer blanks; O read for 0 is tolerated,
-# and a mark read as a third letter that no serial prints (``CHÍ 174252``: an accented I, l, |)
-_SERIAL = re.compile(r"^([A-ZĐ]{2})[ÍÌỈĨỊl|!]?\s?([0-9O]{6}|[0-9O]{8})$")
+# and a mark read as a third letter that no serial prints (``CHÍ 174252``: an accented I, l, |),
+# and an S read as 5 (``C5 233082``)
+_SERIAL = re.compile(r"^([A-ZĐ][A-ZĐ5]|5[A-ZĐ])[ÍÌỈĨỊl|!]?\s?([0-9O]{6}|[0-9O]{8})$")
 # a serial whose stray mark was dropped is less sure
 STRAY_MARK_PENALTY = 0.8
 _CODE = re.compile(r"^[0-9A-Z]{12}$")
@@ -158,7 +159,7 @@ def _serial_and_code(rows: list[Row], found: dict[str, FieldReading]) -> None:
                             if "SO" in before.split() or "GCN" in before:
                                 continue  # "Số vào sổ cấp GCN: CS 03027" is not the serial
                             reading = _reading_of(piece[i : i + span])
-                            serial = f"{m.group(1)} {m.group(2)}"
+                            serial = f"{m.group(1).replace('5', 'S')} {m.group(2)}"
                             if fold(serial).replace(" ", "") != fold(cand).replace(" ", ""):
                                 reading.value_text = serial
                                 reading.confidence = round(

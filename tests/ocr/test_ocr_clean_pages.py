@@ -186,6 +186,9 @@ def test_value_cleanup_of_bars_brackets_and_specks():
          "UBND xã Phong Phú, huyện Tuy Phong, tỉnh Bình Thuận"),
         ("Tổ 4. xã Đức Phổ, huyện Đạ Huoai", "Tổ 4, xã Đức Phổ, huyện Đạ Huoai"),
         ("Khu phố2, xã Đức Minh", "Khu phố 2, xã Đức Minh"),  # household s78-0010
+        # death s5555-0013: a leader's underscore glued to the word before a space
+        ("phường 10, thành_ phố Đà Lạt, tỉnh_ Lâm Đồng",
+         "phường 10, thành phố Đà Lạt, tỉnh Lâm Đồng"),
         ("Số 45, CS03027, xã Đức Minh", "Số 45, CS03027, xã Đức Minh"),  # a code: no syllable
         # abbreviations, dates and values without commas are left alone
         ("phường 5, TP. Hồ Chí Minh", "phường 5, TP. Hồ Chí Minh"),
