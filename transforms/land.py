@@ -252,6 +252,9 @@ def purpose_code(text: str) -> tuple[str | None, str | None]:
     codes, by_name = purpose_table()
     upper = repair_unicode(text).upper()
     printed = [c for c in _CODE_TOKEN.findall(upper.replace("0", "O")) if c in codes]
+    alone = re.fullmatch(r"\W*([^\W\d_]{3})\W*", upper)
+    if not printed and alone and strip_marks(alone.group(1)) in codes:
+        printed = [strip_marks(alone.group(1))]  # a code alone, a mark misread on it: LỤC.
     name_part = re.sub(r"\(.*?\)", " ", repair_unicode(text))
     folded = _fold(name_part)
     # a purpose line may end with its own area or term ("Đất ở: 100 m²"): keep the words only

@@ -251,6 +251,29 @@ def _digits_mended(rest: str) -> str:
     return m.group(1) + m.group(2).translate(_AS_DIGIT) + rest[m.end() :]
 
 
+# a house number read as a letter: "Số I đường Bùi Thị Xuân" (a lone I, l or | is a 1 there)
+_HOUSE_NUMBER_MISREAD = re.compile(r"^( *Số +)([Il|]|[0-9IlO|]*[0-9][0-9IlO|]*)(?= )")
+
+
+def _house_number_mended(part: str) -> str:
+    m = _HOUSE_NUMBER_MISREAD.match(part)
+    if not m or m.group(2).isdigit():
+        return part
+    return m.group(1) + m.group(2).translate(_AS_DIGIT) + part[m.end() :]
+
+
+_LOOKALIKE_NUMBER = re.compile(r"[0-9IlO|]*[IlO|][0-9IlO|]*")
+
+
+def _as_number(name: str, names: Collection[str]) -> str | None:
+    """A numbered unit's number read with a letter for a digit (``phường I`` → ``phường 1``),
+    when the unit with that number is one of ``names``."""
+    if len(name) > 3 or not _LOOKALIKE_NUMBER.fullmatch(name):
+        return None
+    number = name.translate(_AS_DIGIT)
+    return number if number in names else None
+
+
 def _unit_word_as_written(text: str, part: _Part) -> str | None:
     """The unit word and the space after it as they should read, when they do not
     (``tĩnh Lâm Đồng``, ``tỉnh-Đắk Nông``); None when they do."""
@@ -271,10 +294,13 @@ _FIRST_CAPITALS = re.compile(r"^([A-ZĐ0-9]{3,6}) (?=\w)")
 def _reads_as_written(part: str) -> bool:
     """Whether a comma-separated part needs no mending: its opening word, unit word and unit
     name are written as they should be (``huyện Đức Trọng``, ``Thôn 5``)."""
-    if _mend_leading_word(part) != part:
+    if _mend_leading_word(part) != part or _house_number_mended(part) != part:
         return False
     return all(
-        _unit_word_as_written(part, p) is None and not _name_misread(p.name) for p in _parts(part)
+        _unit_word_as_written(part, p) is None
+        and not _name_misread(p.name)
+        and not _LOOKALIKE_NUMBER.fullmatch(p.name)
+        for p in _parts(part)
     )
 
 
@@ -288,10 +314,10 @@ def mend_place(text: str, home_province_code: str | None = None) -> str:
         text = "UBND " + text[m.end() :]
     elif all(map(_reads_as_written, text.split(","))):
         return text  # the usual case: parts recur across texts, each is judged once
-    text = ",".join(_mend_leading_word(p) for p in text.split(","))
+    text = ",".join(_house_number_mended(_mend_leading_word(p)) for p in text.split(","))
     parts = _parts(text)
     words = [_unit_word_as_written(text, p) for p in parts]
-    if all(w is None and not _name_misread(p.name)
+    if all(w is None and not _name_misread(p.name) and not _LOOKALIKE_NUMBER.fullmatch(p.name)
            for p, w in zip(parts, words, strict=True)):  # fmt: skip
         return text  # the usual case, without loading the tree
     ctx = _Context(admin_units.unit_tree(), home_province_code)
@@ -305,7 +331,12 @@ def mend_place(text: str, home_province_code: str | None = None) -> str:
             level = "province" if close in ctx.tree.provinces else "district"
         names = ctx.names(level)
         name = official_spelling(part.name)
-        if name is None:
+        # "I" names wards elsewhere (Vị Thanh's Phường I): inside a city of numbered wards it
+        # is a 1 misread
+        number = _as_number(part.name, names) if name not in names else None
+        if number is not None:
+            name = number
+        elif name is None:
             name = _closest(part.name, names)
         if name is not None and _misread(part.name, name):
             end = part.name_start + len(part.name)

@@ -74,6 +74,16 @@ from transforms.place_names import is_place_field, mend_place, mend_place_column
         ("Thồn 5, xã Lộc Phú", "Thôn 5, xã Lộc Phú"),
         ("Tố 6, phường 2", "Tổ 6, phường 2"),
         ("Thôn I1, xã Bà Gia, huyện Đạ Huoai", "Thôn 11, xã Bà Gia, huyện Đạ Huoai"),
+        # a ward's or a house's number read as a letter (marriage s5555-0012, clean): Phường I
+        # is a ward of Vị Thanh, but Bảo Lộc's wards are numbered
+        (
+            "Tổ 13, phường I, thành phố Bảo Lộc, tỉnh Lâm Đồng",
+            "Tổ 13, phường 1, thành phố Bảo Lộc, tỉnh Lâm Đồng",
+        ),
+        (
+            "Số I đường Bùi Thị Xuân, phường Phước Lộc, thị xã La Gi",
+            "Số 1 đường Bùi Thị Xuân, phường Phước Lộc, thị xã La Gi",
+        ),
         # the authority names no province: the home province's communes
         ("UBND XÃ HIỆP THẠHH", "UBND XÃ HIỆP THẠNH"),
     ],
@@ -103,6 +113,8 @@ def test_misread_unit_names_are_mended(read, mended):
         "Tô Hiến Thành, phường 3",  # a street named after a person, not a group (Tổ)
         "Số 4, Quan Hoa, Cầu Giấy",  # a name, not "quận" misread
         "Xa Lộ Hà Nội, phường 2",
+        "phường I, thành phố Vị Thanh, tỉnh Hậu Giang",
+        "xã Ia O, huyện Ia Grai, tỉnh Gia Lai",
         "",
     ],
 )

@@ -78,6 +78,8 @@ def test_parse_area_figures_and_words():
         ("Đất chuyên trồng lúa nước", "LUC", None),
         ("Đất ở tại đô thị (CLN)", "CLN", "land_use_purpose_mismatch"),
         ("Đất làm gì đó không rõ", None, "unknown_land_use_purpose"),
+        ("LỤC.", "LUC", None),  # the code alone, a mark misread on it (land s4242-0003)
+        ("Lúa", None, "unknown_land_use_purpose"),  # a word, not a code
     ],
 )
 def test_purpose_code(text, code, reason):
