@@ -123,10 +123,13 @@ def find_page_quad(
     a darker surface, or ``None`` when no confident quadrilateral is found.
 
     Works on a downscaled copy: Otsu splits bright paper from the darker surface, the largest
-    region's convex hull is simplified to four points. Confident means: the region covers
-    20-95% of the photo, it is clearly brighter than what surrounds it, it is nearly convex,
-    the four points fit it, and no corner is cut off by the photo's edge (a flatbed scan whose
-    page fills the image, or a page rotated inside a gray border touching it, is left alone).
+    region's convex hull is simplified until four of its edges are the page's (edges along the
+    photo's frame are where the sheet was cut off) and each corner is where two page edges
+    cross — a corner cut off by the photo's edge is found outside it. Confident means: the
+    region covers 20-95% of the photo, it is clearly brighter than what surrounds it, it is
+    nearly convex, the quadrilateral cut by the frame fits it and is 80% in the photo, and no
+    corner sits on the frame (a flatbed scan whose page fills the image, or a page rotated
+    inside a gray border touching it, is left alone).
     """
     gray = to_gray(image)
     h, w = gray.shape[:2]
@@ -154,28 +157,71 @@ def find_page_quad(
     inside, outside = small[filled > 0], small[filled == 0]
     if outside.size == 0 or float(inside.mean()) - float(outside.mean()) < min_contrast:
         return None
-    perimeter = cv2.arcLength(hull, True)
-    quad = None
-    for eps in (0.01, 0.02, 0.03, 0.05):
-        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
-        if len(approx) == 4:
-            quad = approx.reshape(4, 2).astype(np.float32)
-            break
+    sh, sw = small.shape[:2]
+    quad = _quad_of_edges(hull, sw, sh)
     if quad is None or not cv2.isContourConvex(quad.reshape(-1, 1, 2)):
         return None
-    if abs(cv2.contourArea(quad) - area) / area > 0.04:  # four points must fit the region
+    # the four points must fit the region: the page seen is the quad cut by the photo's edge
+    frame = np.float32([[0, 0], [sw - 1, 0], [sw - 1, sh - 1], [0, sh - 1]])
+    seen, _ = cv2.intersectConvexConvex(quad, frame)
+    if abs(seen - area) / area > 0.04 or seen < 0.8 * cv2.contourArea(quad):
         return None
-    sh, sw = small.shape[:2]
+    # corners are inside the photo, or outside it (cut off, found by their two edges), or
+    # two at most on its edge: a flatbed scan's page, or a page turned inside a border, has
+    # its four corners on the edge
     margin = min_margin_frac * max(sh, sw)
-    xs, ys = quad[:, 0], quad[:, 1]
-    if (
-        xs.min() < margin
-        or ys.min() < margin
-        or xs.max() > sw - 1 - margin
-        or ys.max() > sh - 1 - margin
-    ):
+    reach = 0.25 * max(sh, sw)
+    on_edge = 0
+    for x, y in quad:
+        inside = margin <= x <= sw - 1 - margin and margin <= y <= sh - 1 - margin
+        outside = x < -margin or y < -margin or x > sw - 1 + margin or y > sh - 1 + margin
+        if x < -reach or y < -reach or x > sw - 1 + reach or y > sh - 1 + reach:
+            return None
+        on_edge += not (inside or outside)
+    if on_edge > 2:
         return None
     return _order_corners(quad / scale)
+
+
+def _on_frame(a: np.ndarray, b: np.ndarray, width: int, height: int, tol: float = 2.0) -> bool:
+    """Both ends of a polygon edge on the same side of the photo: the photo's edge, not the
+    page's."""
+    return bool(
+        (a[0] <= tol and b[0] <= tol)
+        or (a[1] <= tol and b[1] <= tol)
+        or (a[0] >= width - 1 - tol and b[0] >= width - 1 - tol)
+        or (a[1] >= height - 1 - tol and b[1] >= height - 1 - tol)
+    )
+
+
+def _crossing(p1: np.ndarray, p2: np.ndarray, q1: np.ndarray, q2: np.ndarray) -> np.ndarray | None:
+    """Where the lines through p1-p2 and q1-q2 cross (None when parallel)."""
+    d1, d2 = p2 - p1, q2 - q1
+    denom = d1[0] * d2[1] - d1[1] * d2[0]
+    if abs(denom) < 1e-9:
+        return None
+    t = ((q1[0] - p1[0]) * d2[1] - (q1[1] - p1[1]) * d2[0]) / denom
+    return p1 + t * d1
+
+
+def _quad_of_edges(hull: np.ndarray, width: int, height: int) -> np.ndarray | None:
+    """The page's four corners from its outline: the outline simplified until four of its
+    edges are the page's own (edges along the photo's frame are where the page was cut off),
+    each corner where two neighbouring page edges cross, inside the photo or outside it."""
+    perimeter = cv2.arcLength(hull, True)
+    for eps in (0.01, 0.02, 0.03, 0.05):
+        poly = cv2.approxPolyDP(hull, eps * perimeter, True).reshape(-1, 2).astype(np.float64)
+        n = len(poly)
+        edges = [(poly[i], poly[(i + 1) % n]) for i in range(n)]
+        page_edges = [e for e in edges if not _on_frame(*e, width, height)]
+        if len(page_edges) == 4:
+            break
+    else:
+        return None
+    corners = [_crossing(*page_edges[i - 1], *page_edges[i]) for i in range(4)]
+    if any(c is None for c in corners):
+        return None
+    return np.array(corners, dtype=np.float32)
 
 
 def _order_corners(pts: np.ndarray) -> np.ndarray:
@@ -192,7 +238,8 @@ def correct_perspective(image: Image) -> Image:
     """Warp a phone photo of a page to a flat rectangle (only with a confident quadrilateral).
 
     The output keeps the page's own resolution (the longer of each pair of opposite sides);
-    anything outside the page (table, hands) is dropped. Other images are returned unchanged.
+    anything outside the page (table, hands) is dropped, and a part of the page the photo cut
+    off is left blank. Other images are returned unchanged.
     """
     quad = find_page_quad(image)
     if quad is None:
@@ -212,9 +259,12 @@ def correct_perspective(image: Image) -> Image:
         height,
         quad.astype(int).tolist(),
     )
+    # a corner cut off by the photo's edge leaves a wedge with no picture: blank paper
+    blank = (255,) * (image.shape[2] if image.ndim == 3 else 1)
     return cv2.warpPerspective(
-        image, matrix, (width, height), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
-    )
+        image, matrix, (width, height), flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT, borderValue=blank,
+    )  # fmt: skip
 
 
 def rotate_quarter(image: Image, degrees_clockwise: int) -> Image:

@@ -169,12 +169,25 @@ def _serial_and_code(rows: list[Row], found: dict[str, FieldReading]) -> None:
                             break
                 if "certificate_code" not in found and _is_code(texts[i]):
                     found["certificate_code"] = _reading_of([piece[i]])
+                elif "certificate_code" not in found and _is_code(_without_one_mark(texts[i])):
+                    # a speck read as a sign inside the code (6§81BQYR4YMSN): less sure
+                    reading = _reading_of([piece[i]])
+                    reading.value_text = _without_one_mark(texts[i])
+                    reading.confidence = round(reading.confidence * STRAY_MARK_PENALTY, 4)
+                    found["certificate_code"] = reading
 
 
 def _is_code(text: str) -> bool:
     """The 12-character code printed under the QR block (letters and digits mixed)."""
     t = text.strip(".,;:|")
     return bool(_CODE.match(t)) and any(c.isalpha() for c in t) and sum(c.isdigit() for c in t) >= 2
+
+
+def _without_one_mark(text: str) -> str:
+    """``text`` without the one sign that is no letter or digit inside it (else unchanged)."""
+    t = text.strip(".,;:|")
+    signs = [i for i, c in enumerate(t) if not (c.isascii() and c.isalnum())]
+    return t[: signs[0]] + t[signs[0] + 1 :] if len(signs) == 1 and 0 < signs[0] < len(t) - 1 else t
 
 
 FALLBACKS = (_issue_date, _authority, _serial_and_code)

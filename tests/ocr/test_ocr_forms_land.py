@@ -216,3 +216,10 @@ def test_a_label_without_colon_does_not_swallow_the_values_first_words():
     assert f["land_use_purpose"].value_text == "Đất ở tại nông thôn"
     f = extract_fields(page("Mục đích sử dụng đất: Đất ở tại nông thôn"), LAND, 2000)
     assert f["land_use_purpose"].value_text == "Đất ở tại nông thôn"
+
+
+def test_qr_code_with_a_speck_read_as_a_sign_inside_it():
+    # land s2468-0016 (clean): "681BQYR4YMSN" read "6§81BQYR4YMSN" after a holder's ID number
+    f = extract_fields(page("Năm sinh: 1968 CCCD số: 068168917309      6§81BQYR4YMSN"), LAND, 2000)
+    assert f["certificate_code"].value_text == "681BQYR4YMSN"
+    assert f["certificate_code"].confidence < 0.8
