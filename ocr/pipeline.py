@@ -125,11 +125,12 @@ def ocr_page(
         afresh = steps.remove_stray_dots and not np.array_equal(
             cleaned, clean_page(page.image, steps=replace(steps, remove_stray_dots=False))
         )
-        for turn in _turns_to_try(cleaned, sideways):
+        first = cleaned  # OSD's turns are of this image, whichever turn is kept meanwhile
+        for turn in _turns_to_try(first, sideways):
             if afresh:
                 turned = clean_page(cleanup.rotate_quarter(page.image, turn), steps=steps)
             else:
-                turned = cleanup.rotate_quarter(cleaned, turn)
+                turned = cleanup.rotate_quarter(first, turn)
                 turned = cleanup.deskew(turned) if steps.deskew else turned
             try:
                 again = read(turned)
