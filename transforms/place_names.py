@@ -188,13 +188,18 @@ class _Context:
             self.districts = names[name]
 
 
+_APOSTROPHES = frozenset("'’")
+
+
 def _misread(written: str, official: str) -> bool:
     """Whether ``written`` is not ``official`` as a clerk may write it: other letters, or a
     word's capital read small (``Nhân cơ``), a dash lost or added (``Lâm Viên Đà Lạt`` for
-    ``Lâm Viên - Đà Lạt``); all capitals, Hòa/Hoà, Quí/Quý and apostrophes or spaces written
-    otherwise (``Đam B'ri``) are spellings in use."""
+    ``Lâm Viên - Đà Lạt``), an apostrophe lost (``NThol Hạ``); all capitals, Hòa/Hoà, Quí/Quý
+    and apostrophes or spaces written otherwise (``Đam B'ri``) are spellings in use."""
     if admin_units.spelling_key(written) != admin_units.spelling_key(official):
         return True
+    if _APOSTROPHES.intersection(official) and not _APOSTROPHES.intersection(written):
+        return True  # the apostrophe lost (NThol Hạ, Đambri): OCR drops the small mark
     if _dashless(written) == _dashless(official) and written != official:
         return True  # a dash lost or gained (Lâm Viên Đà Lạt, Hòa-Ninh)
     return not written.isupper() and written.lower() == official.lower() and written != official

@@ -74,6 +74,16 @@ from transforms.place_names import is_place_field, mend_place, mend_place_column
         ("Thồn 5, xã Lộc Phú", "Thôn 5, xã Lộc Phú"),
         ("Tố 6, phường 2", "Tổ 6, phường 2"),
         ("Thôn I1, xã Bà Gia, huyện Đạ Huoai", "Thôn 11, xã Bà Gia, huyện Đạ Huoai"),
+        # the apostrophe of a unit's name lost (land s5555-0002 and -0006, household s77-0011)
+        (
+            "Tổ 11, xã Đambri, thành phố Bảo Lộc, tỉnh Lâm Đồng",
+            "Tổ 11, xã Đamb'ri, thành phố Bảo Lộc, tỉnh Lâm Đồng",
+        ),
+        (
+            "Thôn 12, xã BLá, huyện Bảo Lâm, tỉnh Lâm Đồng",
+            "Thôn 12, xã B'Lá, huyện Bảo Lâm, tỉnh Lâm Đồng",
+        ),
+        ("XÃ NTHOL HẠ, HUYỆN ĐỨC TRỌNG", "XÃ N'THOL HẠ, HUYỆN ĐỨC TRỌNG"),
         # a ward's or a house's number read as a letter (marriage s5555-0012, clean): Phường I
         # is a ward of Vị Thanh, but Bảo Lộc's wards are numbered
         (
