@@ -114,11 +114,7 @@ _VOWELS = set("AEIOUY")
 
 
 def _known_word(word: str, lexicon: Lexicon) -> bool:
-    return (
-        word in KINH_FAMILY_NAMES
-        or word in OTHER_FAMILY_NAMES
-        or any(lexicon.weight_of(role, word) for role in ROLES)
-    )
+    return known_family_name(word) or any(lexicon.weight_of(role, word) for role in ROLES)
 
 
 def unconfuse_word(word: str, lexicon: Lexicon) -> str:

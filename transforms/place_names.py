@@ -210,6 +210,12 @@ def _name_misread(name: str) -> bool:
     return _misread(name, official_spelling(name) or "")
 
 
+def _name_in_doubt(name: str) -> bool:
+    """A name misread, or a number read with a letter for a digit (``phường I``): either is
+    looked up among the units it stands in."""
+    return _name_misread(name) or bool(_LOOKALIKE_NUMBER.fullmatch(name))
+
+
 def _dashless(name: str) -> str:
     return " ".join(name.lower().replace("-", " ").replace("–", " ").split())
 
@@ -302,10 +308,7 @@ def _reads_as_written(part: str) -> bool:
     if _mend_leading_word(part) != part or _house_number_mended(part) != part:
         return False
     return all(
-        _unit_word_as_written(part, p) is None
-        and not _name_misread(p.name)
-        and not _LOOKALIKE_NUMBER.fullmatch(p.name)
-        for p in _parts(part)
+        _unit_word_as_written(part, p) is None and not _name_in_doubt(p.name) for p in _parts(part)
     )
 
 
@@ -322,7 +325,7 @@ def mend_place(text: str, home_province_code: str | None = None) -> str:
     text = ",".join(_house_number_mended(_mend_leading_word(p)) for p in text.split(","))
     parts = _parts(text)
     words = [_unit_word_as_written(text, p) for p in parts]
-    if all(w is None and not _name_misread(p.name) and not _LOOKALIKE_NUMBER.fullmatch(p.name)
+    if all(w is None and not _name_in_doubt(p.name)
            for p, w in zip(parts, words, strict=True)):  # fmt: skip
         return text  # the usual case, without loading the tree
     ctx = _Context(admin_units.unit_tree(), home_province_code)

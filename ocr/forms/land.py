@@ -167,12 +167,14 @@ def _serial_and_code(rows: list[Row], found: dict[str, FieldReading]) -> None:
                                 )
                             found["certificate_serial"] = reading
                             break
-                if "certificate_code" not in found and _is_code(texts[i]):
+                if "certificate_code" in found:
+                    continue
+                if _is_code(texts[i]):
                     found["certificate_code"] = _reading_of([piece[i]])
-                elif "certificate_code" not in found and _is_code(_without_one_mark(texts[i])):
+                elif _is_code(code := _without_one_mark(texts[i])):
                     # a speck read as a sign inside the code (6§81BQYR4YMSN): less sure
                     reading = _reading_of([piece[i]])
-                    reading.value_text = _without_one_mark(texts[i])
+                    reading.value_text = code
                     reading.confidence = round(reading.confidence * STRAY_MARK_PENALTY, 4)
                     found["certificate_code"] = reading
 
