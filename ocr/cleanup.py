@@ -908,6 +908,9 @@ class CleanupSteps:
     upscale_factor: float = 1.0
     # for Tesseract's reading only (``ocr.pipeline``): the page kept shows the stroke
     erase_slanted_strokes: bool = True
+    # a QR block and the code under it are blanked from the page's reading and the code is read
+    # alone (``ocr.zones``)
+    read_qr_code_apart: bool = True
     extra: Sequence[tuple[str, Step]] = field(default_factory=tuple)
 
 
@@ -923,6 +926,7 @@ NO_STEPS = CleanupSteps(
     remove_stray_dots=False,
     upscale_small_text=False,
     erase_slanted_strokes=False,
+    read_qr_code_apart=False,
 )
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ocr import cleanup, tesseract
+from ocr import cleanup, tesseract, zones
 from ocr.classify import classify_text
 from ocr.cleanup import DEFAULT_STEPS, CleanupSteps, clean_page
 from ocr.extract import extract_fields, page_text, split_printed_spaces
@@ -108,7 +108,15 @@ def ocr_page(
     def read(image: np.ndarray) -> list[Word]:
         if steps.erase_slanted_strokes:  # a struck-out entry's stroke hides its rows from OCR
             image = cleanup.erase_slanted_strokes(image)
-        return tesseract.read_words(image, lang=lang, psm=OCR_PSM, timeout=timeout, dpi=dpi)
+        qr = zones.qr_zones(image) if steps.read_qr_code_apart else []
+        page = zones.blank(image, [b for z in qr for b in (z.block, z.code) if b]) if qr else image
+        words = tesseract.read_words(page, lang=lang, psm=OCR_PSM, timeout=timeout, dpi=dpi)
+        for number, zone in enumerate(qr):
+            code = zone.code and zones.read_code(image, zone.code, number, timeout=timeout, dpi=dpi)
+            if code:  # in reading order, for the page's text
+                at = next((i for i, w in enumerate(words) if w.box[1] > code.box[1]), len(words))
+                words.insert(at, code)
+        return words
 
     timed_out: OcrTimeoutError | None = None
     try:

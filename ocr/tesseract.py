@@ -58,6 +58,18 @@ def _version() -> tuple[str, tuple[int, int]]:
     return text, parts
 
 
+@lru_cache(maxsize=1)
+def installed_languages() -> frozenset[str]:
+    """Tesseract's installed language data (``vie``, ``eng``, ``osd`` …)."""
+    try:
+        return frozenset(pytesseract.get_languages(config=""))
+    except (pytesseract.TesseractError, OSError) as e:
+        raise MissingDependencyError(
+            f"Không liệt kê được ngôn ngữ của Tesseract. {INSTALL_HINT_VI}",
+            f"Tesseract's languages could not be listed. {INSTALL_HINT_EN}",
+        ) from e
+
+
 @lru_cache(maxsize=8)
 def probe(lang: str = "vie") -> str:
     """Check once that Tesseract ≥ 4.1 and every language in ``lang`` ("vie+eng") are installed.
@@ -70,13 +82,7 @@ def probe(lang: str = "vie") -> str:
             f"Tesseract {text} quá cũ (cần ≥ 4.1). {INSTALL_HINT_VI}",
             f"Tesseract {text} is too old (4.1 or newer is needed). {INSTALL_HINT_EN}",
         )
-    try:
-        installed = set(pytesseract.get_languages(config=""))
-    except (pytesseract.TesseractError, OSError) as e:
-        raise MissingDependencyError(
-            f"Không liệt kê được ngôn ngữ của Tesseract. {INSTALL_HINT_VI}",
-            f"Tesseract's languages could not be listed. {INSTALL_HINT_EN}",
-        ) from e
+    installed = installed_languages()
     missing = [code for code in lang.split("+") if code and code not in installed]
     if missing:
         names = ", ".join(missing)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Install the Debian packages sohoa needs when they are missing: Tesseract with Vietnamese data,
+# Install the Debian packages sohoa needs when they are missing: Tesseract with Vietnamese data
+# (and English, which reads the letter-and-digit code under a land certificate's QR block),
 # and fonts with Vietnamese glyphs for the sample-scan generator; with --browser also Chromium
 # for the portal's browser tests (Playwright drives Debian's build; nothing is downloaded).
 # Uses apt-get (as root, or through sudo without a password); otherwise says what to run.
 set -euo pipefail
 
-packages=(tesseract-ocr tesseract-ocr-vie fonts-noto-core fonts-dejavu-core fonts-liberation2
+packages=(tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng fonts-noto-core fonts-dejavu-core fonts-liberation2
           fonts-freefont-ttf)
 [ "${1:-}" = "--browser" ] && packages+=(chromium)
 missing=()

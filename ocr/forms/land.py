@@ -66,14 +66,16 @@ def _upper_entry(text: str) -> str:
     return nfc(f"{head} {tail.replace('O', '0')}".strip())
 
 
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "S": "5", "l": "1", "I": "1", "|": "1"})
+_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "S": "5", "l": "1", "I": "1", "|": "1",
+                                   "¡": "1", "G": "6", "B": "8"})  # fmt: skip
 
 
 def _number(text: str) -> str:
     """A parcel or sheet number: the first token, with letters OCR reads for digits mapped
-    back (``S6`` → ``56``) when the token is short and already holds a digit."""
+    back (``S6`` → ``56``, ``G4`` → ``64``, ``¡9`` → ``19``) when the token is short and
+    already holds a digit."""
     token = text.split(" ")[0].strip(".,;:")
-    if re.fullmatch(r"[0-9OoSlI|]{1,6}", token) and any(c.isdigit() for c in token):
+    if re.fullmatch(r"[0-9OoSlI|¡GB]{1,6}", token) and any(c.isdigit() for c in token):
         return token.translate(_DIGIT_LOOKALIKES)
     return text
 
@@ -99,8 +101,8 @@ _TITLE = re.compile(r"GIAY\s*CHUNG\s*NHAN")
 _AUTHORITY = re.compile(r"^(UY\s*BAN|UBND|SO\s|VAN\s*PHONG|CHI\s*NHANH)")
 # serial: two capitals (Đ allowed) and 6 digits, 8 on newer blanks; O read for 0 is tolerated,
 # and a mark read as a third letter that no serial prints (``CHÍ 174252``: an accented I, l, |),
-# and an S read as 5 (``C5 233082``)
-_SERIAL = re.compile(r"^([A-ZĐ][A-ZĐ5]|5[A-ZĐ])[ÍÌỈĨỊl|!]?\s?([0-9O]{6}|[0-9O]{8})$")
+# an S read as 5 (``C5 233082``) and a C read as the copyright sign (``©S 611906``)
+_SERIAL = re.compile(r"^([A-ZĐ©][A-ZĐ5]|5[A-ZĐ])[ÍÌỈĨỊl|!]?\s?([0-9O]{6}|[0-9O]{8})$")
 # a serial whose stray mark was dropped is less sure
 STRAY_MARK_PENALTY = 0.8
 _CODE = re.compile(r"^[0-9A-Z]{12}$")
@@ -159,7 +161,8 @@ def _serial_and_code(rows: list[Row], found: dict[str, FieldReading]) -> None:
                             if "SO" in before.split() or "GCN" in before:
                                 continue  # "Số vào sổ cấp GCN: CS 03027" is not the serial
                             reading = _reading_of(piece[i : i + span])
-                            serial = f"{m.group(1).replace('5', 'S')} {m.group(2)}"
+                            letters = m.group(1).replace("5", "S").replace("©", "C")
+                            serial = f"{letters} {m.group(2)}"
                             if fold(serial).replace(" ", "") != fold(cand).replace(" ", ""):
                                 reading.value_text = serial
                                 reading.confidence = round(

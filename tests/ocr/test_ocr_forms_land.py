@@ -111,6 +111,23 @@ def test_serial_with_its_s_read_as_a_five():
     assert f["certificate_serial"].confidence < 0.8
 
 
+def test_serial_with_its_c_read_as_a_copyright_sign():
+    # "CS 611906" read "©S 611906" (Liberation Serif, dev seed 2718)
+    f = extract_fields(page("KT. GIÁM ĐỐC", "©S 611906   PHÓ GIÁM ĐỐC"), LAND, 2000)
+    assert f["certificate_serial"].value_text == "CS 611906"
+    assert f["certificate_serial"].confidence < 0.8
+
+
+def test_sheet_number_with_a_letter_read_for_a_digit():
+    # "64" read "G4" and "19" read "¡9" (dev seed 3141): a short number holding a digit
+    for read, want in (("G4", "64"), ("¡9", "19"), ("8B", "88")):
+        f = extract_fields(page(f"a) Thửa đất số: 957 Tờ bản đồ số: {read}"), LAND, 2000)
+        assert f["map_sheet_number"].value_text == want
+    # a word is not a number
+    f = extract_fields(page("a) Thửa đất số: 957 Tờ bản đồ số: GB"), LAND, 2000)
+    assert f["map_sheet_number"].value_text is None
+
+
 def test_qr_code_found_and_kept_out_of_a_holder_name():
     words = page(
         "I. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất",

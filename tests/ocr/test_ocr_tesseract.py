@@ -82,6 +82,7 @@ def test_osd_on_a_blank_page_is_unknown(monkeypatch):
 
 def test_probe_says_how_to_install(monkeypatch):
     tesseract.probe.cache_clear()
+    tesseract.installed_languages.cache_clear()
     monkeypatch.setattr(pytesseract, "get_languages", lambda config="": ["eng", "osd"])
     try:
         with pytest.raises(MissingDependencyError) as err:
@@ -89,6 +90,7 @@ def test_probe_says_how_to_install(monkeypatch):
         assert "apt-get install tesseract-ocr-vie" in err.value.message_en
     finally:
         tesseract.probe.cache_clear()
+        tesseract.installed_languages.cache_clear()
 
 
 @pytest.mark.integration

@@ -1,0 +1,183 @@
+"""Zones of a page read apart from the whole-page OCR: the code printed under a QR block.
+
+A land certificate of Circular 10/2024 prints a QR block with a 12-character code of letters and
+digits under it (NATIONAL_FORMAT.md). Read with the page, the block's modules come out as stray
+letters in the lines beside it, the code is glued to whatever line sits at its height
+(``tỉnh Lâm Đồng689VAZ5KPYUM``), and the Vietnamese model reads a string of letters and digits
+as the nearest Vietnamese (``6§9DUJIKTX4MC``, ``6B1PKBH89R00``). So the block is found by its
+finder patterns, the block and the code under it are blanked from the image the page is read
+from, and the code is read alone: one line, letters and digits only, with the English model
+(no word of it is Vietnamese).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ocr import tesseract
+from ocr.cleanup import to_gray
+from sohoa.types import Box, Word
+
+log = logging.getLogger(__name__)
+
+INK_THRESHOLD = 160  # cleaned pages are near black on white
+CODE_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+# line keys of words read from a zone: blocks no whole-page reading numbers this high
+ZONE_BLOCK = 10_000
+
+
+@dataclass(frozen=True)
+class QrZone:
+    """A QR block and the box of the code printed under it (None when none was found)."""
+
+    block: Box
+    code: Box | None
+
+
+def _finder_patterns(gray: np.ndarray) -> list[Box]:
+    """Boxes of QR finder patterns: a dark square ring around a light ring around a dark square.
+
+    Found by their light ring, a square hole holding exactly one dark square of 3/5 its side;
+    the outer ring may touch the code's other modules, so it is not required to be clean."""
+    ink = (gray < INK_THRESHOLD).astype(np.uint8)
+    contours, hierarchy = cv2.findContours(ink, cv2.RETR_TREE, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return []
+    min_side = max(12, 0.008 * gray.shape[1])  # a letter's counter is far smaller
+    found = []
+    for i, (_, _, inner, parent) in enumerate(hierarchy[0]):
+        if parent < 0 or inner < 0 or hierarchy[0][inner][0] >= 0 or hierarchy[0][inner][1] >= 0:
+            continue  # not a hole with exactly one thing inside
+        x, y, w, h = cv2.boundingRect(contours[i])
+        if w < min_side or not 0.8 < w / h < 1.25 or cv2.contourArea(contours[i]) < 0.8 * w * h:
+            continue
+        ix, iy, iw, ih = cv2.boundingRect(contours[inner])
+        if not 0.2 < iw * ih / (w * h) < 0.55 or cv2.contourArea(contours[inner]) < 0.8 * iw * ih:
+            continue
+        if abs(ix + iw / 2 - x - w / 2) > 0.15 * w or abs(iy + ih / 2 - y - h / 2) > 0.15 * h:
+            continue
+        module = w / 5  # the hole is 5 modules wide, the pattern 7
+        found.append(
+            (round(x - module), round(y - module), round(w + 2 * module), round(h + 2 * module))
+        )
+    return found
+
+
+def find_qr_blocks(gray: np.ndarray) -> list[Box]:
+    """QR blocks of an upright page: three finder patterns of one size at the block's top left,
+    top right and bottom left corners."""
+    finders = _finder_patterns(gray)
+    blocks = []
+    for ax, ay, side, _ in finders:
+        alike = [f for f in finders if 0.75 < f[2] / side < 1.33]
+        right = [f for f in alike if abs(f[1] - ay) <= 0.3 * side and f[0] > ax]
+        below = [f for f in alike if abs(f[0] - ax) <= 0.3 * side and f[1] > ay]
+        for bx, _, bw, _ in right:
+            for _, cy, _, ch in below:
+                dx, dy = bx - ax, cy - ay
+                # version 1 puts the finders 14 modules apart (2 patterns); larger codes further
+                if 1.5 * side <= dx <= 8 * side and 0.8 < dx / dy < 1.25:
+                    blocks.append((ax, ay, bx + bw - ax, cy + ch - ay))
+    return blocks
+
+
+def code_under(gray: np.ndarray, block: Box) -> Box | None:
+    """The line of text printed just under a QR block, centred on it (may be wider); None when
+    there is none or it runs into the text beside it (then it is left to the page's reading)."""
+    x, y, w, h = block
+    height, width = gray.shape[:2]
+    x0, x1 = max(0, round(x - 0.6 * w)), min(width, round(x + 1.6 * w))
+    y0, y1 = min(height, y + h), min(height, round(y + 1.8 * h))
+    ink = gray[y0:y1, x0:x1] < INK_THRESHOLD
+    # its rows: ink under the block itself, after the blank row that ends the block
+    on = ink[:, x - x0 : x - x0 + w].sum(axis=1) >= 2
+    r = 0
+    while r < len(on) and on[r]:
+        r += 1
+    top = bottom = None
+    while r < len(on):
+        if on[r]:
+            end = r
+            while end + 1 < len(on) and on[end + 1]:
+                end += 1
+            if end - r + 1 >= 0.06 * h:  # a text line, not a leader's dots
+                top, bottom = r, end
+                break
+            r = end
+        r += 1
+    if top is None or top > 0.6 * h:
+        return None
+    line = bottom - top + 1
+    # its extent: ink joined across gaps narrower than half the line's height, from the middle
+    columns = np.flatnonzero(ink[top : bottom + 1].any(axis=0))
+    if not len(columns):
+        return None
+    middle = x + w / 2 - x0
+    left = right = int(columns[np.argmin(np.abs(columns - middle))])
+    reach = max(2, line // 2)
+    while len(more := columns[(columns < left) & (columns >= left - reach)]):
+        left = int(more.min())
+    while len(more := columns[(columns > right) & (columns <= right + reach)]):
+        right = int(more.max())
+    if left == 0 or right == ink.shape[1] - 1:
+        return None  # it runs into other text: not a code line of its own
+    pad = max(2, round(0.3 * line))
+    x_from, y_from = max(0, x0 + left - pad), max(0, y0 + top - pad)
+    return (
+        x_from,
+        y_from,
+        min(width, x0 + right + pad) - x_from,
+        min(height, y0 + bottom + pad) - y_from,
+    )
+
+
+def qr_zones(image: np.ndarray) -> list[QrZone]:
+    """Each QR block of the page with the box of the code under it."""
+    gray = to_gray(image)
+    return [QrZone(block, code_under(gray, block)) for block in find_qr_blocks(gray)]
+
+
+def blank(image: np.ndarray, boxes: list[Box]) -> np.ndarray:
+    """A copy of ``image`` with each box painted white."""
+    out = image.copy()
+    for x, y, w, h in boxes:
+        out[y : y + h, x : x + w] = 255
+    return out
+
+
+def _only(characters: str) -> str:
+    return f"-c tessedit_char_whitelist={characters}"
+
+
+def read_code(
+    image: np.ndarray, box: Box, number: int = 0, *, timeout: float, dpi: int | None
+) -> Word | None:
+    """The code in ``box`` read as one line of capitals and digits (None when nothing is read).
+
+    The English model tells most letters from digits better here; it reads a 0 after letters as
+    O, so a reading with an O is read again with the Vietnamese model, whose 0s are taken."""
+    x, y, w, h = box
+    crop = image[y : y + h, x : x + w]
+    lang = "eng" if "eng" in tesseract.installed_languages() else "vie"
+    words = tesseract.read_words(
+        crop, lang=lang, psm=7, timeout=timeout, dpi=dpi, config=_only(CODE_CHARACTERS)
+    )
+    text = "".join(word.text for word in words)
+    if not text:
+        return None
+    if "O" in text and lang != "vie":
+        again = tesseract.read_words(
+            crop, lang="vie", psm=7, timeout=timeout, dpi=dpi, config=_only(CODE_CHARACTERS)
+        )
+        other = "".join(word.text for word in again)
+        if len(other) == len(text):
+            text = "".join(
+                "0" if a == "O" and b == "0" else a for a, b in zip(text, other, strict=True)
+            )
+    confidence = min(word.confidence for word in words)  # a code read in pieces is less sure
+    log.debug("code under a QR block read %r (%.0f)", text, confidence)
+    return Word(text, confidence, box, (ZONE_BLOCK + number, 1, 1))
