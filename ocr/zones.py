@@ -1,4 +1,5 @@
-"""Zones of a page read apart from the whole-page OCR: the code printed under a QR block.
+"""Zones of a page read apart from the whole-page OCR: the code printed under a QR block, and
+a number the page's reading garbled.
 
 A land certificate of Circular 10/2024 prints a QR block with a 12-character code of letters and
 digits under it (NATIONAL_FORMAT.md). Read with the page, the block's modules come out as stray
@@ -149,8 +150,16 @@ def blank(image: np.ndarray, boxes: list[Box]) -> np.ndarray:
     return out
 
 
-def _only(characters: str) -> str:
-    return f"-c tessedit_char_whitelist={characters}"
+def _read_line(
+    crop: np.ndarray, characters: str, *, timeout: float, dpi: int | None, lang: str | None = None
+) -> tuple[str, float]:
+    """One line of ``characters`` only (text, lowest word confidence); the English model unless
+    ``lang`` says otherwise (no word here is Vietnamese); ("", 0) when nothing is read."""
+    lang = lang or ("eng" if "eng" in tesseract.installed_languages() else "vie")
+    config = f"-c tessedit_char_whitelist={characters}"
+    words = tesseract.read_words(crop, lang=lang, psm=7, timeout=timeout, dpi=dpi, config=config)
+    # a line read in pieces is as sure as its least sure piece
+    return "".join(w.text for w in words), min((w.confidence for w in words), default=0.0)
 
 
 def read_code(
@@ -162,22 +171,36 @@ def read_code(
     O, so a reading with an O is read again with the Vietnamese model, whose 0s are taken."""
     x, y, w, h = box
     crop = image[y : y + h, x : x + w]
-    lang = "eng" if "eng" in tesseract.installed_languages() else "vie"
-    words = tesseract.read_words(
-        crop, lang=lang, psm=7, timeout=timeout, dpi=dpi, config=_only(CODE_CHARACTERS)
-    )
-    text = "".join(word.text for word in words)
+    text, confidence = _read_line(crop, CODE_CHARACTERS, timeout=timeout, dpi=dpi)
     if not text:
         return None
-    if "O" in text and lang != "vie":
-        again = tesseract.read_words(
-            crop, lang="vie", psm=7, timeout=timeout, dpi=dpi, config=_only(CODE_CHARACTERS)
-        )
-        other = "".join(word.text for word in again)
+    if "O" in text:
+        other, _ = _read_line(crop, CODE_CHARACTERS, timeout=timeout, dpi=dpi, lang="vie")
         if len(other) == len(text):
-            text = "".join(
-                "0" if a == "O" and b == "0" else a for a, b in zip(text, other, strict=True)
-            )
-    confidence = min(word.confidence for word in words)  # a code read in pieces is less sure
+            pairs = zip(text, other, strict=True)
+            text = "".join("0" if a == "O" and b == "0" else a for a, b in pairs)
     log.debug("code under a QR block read %r (%.0f)", text, confidence)
     return Word(text, confidence, box, (ZONE_BLOCK + number, 1, 1))
+
+
+NUMBER_CHARACTERS = "0123456789.,"
+
+
+def read_number(image: np.ndarray, box: Box, *, timeout: float, dpi: int | None) -> Word | None:
+    """The number in ``box`` (one word of the page's reading, a little margin around it) read
+    alone as digits and separators with the English model.
+
+    The Vietnamese model misreads some digits in some typefaces as letters, the same way on every
+    row of a table (``554821.88`` read ``oo4821.88`` in Liberation Serif); read as one word of
+    digits, the number comes out."""
+    x, y, w, h = box
+    pad = max(2, round(0.4 * h))
+    height, width = image.shape[:2]
+    crop = image[
+        max(0, y - pad) : min(height, y + h + pad), max(0, x - pad) : min(width, x + w + pad)
+    ]
+    text, confidence = _read_line(crop, NUMBER_CHARACTERS, timeout=timeout, dpi=dpi)
+    if not text:
+        return None
+    log.debug("number read again %r (%.0f)", text, confidence)
+    return Word(text, confidence, box, (ZONE_BLOCK, 2, 1))

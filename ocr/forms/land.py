@@ -18,12 +18,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+import numpy as np
+
+from ocr import zones
 from ocr.extract import FieldRule, FormSpec, Label, Row, Section, group_rows, split_words
 from ocr.forms.birth import _reading_of, _split_at_gaps
+from ocr.tesseract import DEFAULT_DPI
 from ocr.text import fold, fold_alnum, mend_year, nfc, repair_chars
 from sohoa.national_format import EXTRACTED_FIELDS
+from sohoa.settings import get_settings
 from sohoa.types import FieldReading, Word
 
 L = Label
@@ -345,14 +350,26 @@ _LETTER_DIGITS = str.maketrans({"G": "6", "O": "0", "o": "0", "S": "5", "B": "8"
 
 def _clean_token(text: str) -> str:
     """Drop table rules read as ``|`` and collapse separator runs (``1328451./28`` → ``.28``);
-    one letter read for a digit inside a coordinate (five digits or more) is that digit."""
+    a slash before the decimals of a number with no separator is its comma (``1332229/74``);
+    in a coordinate (five digits or more), one letter read for a digit is that digit and one
+    mark that is no letter (``58§6596,95``, ``Š510517.99``) is dropped."""
     text = re.sub(r"[|\[\]()]", "", text)
+    text = re.sub(r"^(\d{4,})/(\d{1,3})$", r"\1,\2", text)
     text = re.sub(r"([.,])[./,]+", r"\1", text)
-    if sum(c.isdigit() for c in text) >= 5 and sum(c.isalpha() for c in text) == 1:
+    if sum(c.isdigit() for c in text) < 5:
+        return text
+    marks = [i for i, c in enumerate(text) if not (c.isdigit() or c in ".," or _is_latin(c))]
+    if len(marks) == 1 and re.fullmatch(r"[\d.,]+", dropped := text.replace(text[marks[0]], "")):
+        return dropped
+    if sum(c.isalpha() for c in text) == 1:
         mapped = text.translate(_LETTER_DIGITS)
         if re.fullmatch(r"[\d.,]+", mapped):
             return mapped
     return text
+
+
+def _is_latin(c: str) -> bool:
+    return c.isascii() and c.isalpha()
 
 
 def split_vertex_row(texts: Sequence[str]) -> tuple[str, str, str] | None:
@@ -364,6 +381,10 @@ def split_vertex_row(texts: Sequence[str]) -> tuple[str, str, str] | None:
     empty id, which ``read_vertices`` takes from the numbering."""
     tokens = [_clean_token(t) for t in texts]
     tokens = [t for t in tokens if t]
+    # a decimal part read apart from its number (``1288625. 18``)
+    for i in range(len(tokens) - 1, 0, -1):
+        if re.fullmatch(r"\d+[.,]", tokens[i - 1]) and re.fullmatch(r"\d{1,3}", tokens[i]):
+            tokens[i - 1 : i + 1] = [tokens[i - 1] + tokens[i]]
     for n_point in (1, 2, 0):
         if len(tokens) < n_point + 2:
             continue
@@ -415,7 +436,7 @@ def _is_vertex_header(row: Row) -> int | None:
     for i in range(len(folded)):
         head = "".join(re.sub(r"[^A-Z]", "", t) for t in folded[i : i + 3])
         if not re.sub(r"[^A-Z]", "", folded[i]) or not head.startswith(
-            ("DIEM", "SOHIEUDIEM", "STT", "TENDIEM")
+            ("DIE", "SOHIEUDIEM", "STT", "TENDIEM")  # DIE: ``Điể`` with its m lost
         ):
             continue
         rest = [t.lstrip("|([") for t in folded[i + 1 :]]
@@ -428,8 +449,20 @@ def _is_vertex_header(row: Row) -> int | None:
 INFERRED_POINT_PENALTY = 0.7
 
 
-def read_vertices(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
-    """Rows of the vertex table: point id and the two coordinates as printed."""
+def _garbled_number(word: Word) -> bool:
+    """A word of three digits or more that holds letters or marks even once cleaned."""
+    text = _clean_token(word.text)
+    return sum(c.isdigit() for c in text) >= 3 and not re.fullmatch(r"[\d.,]+", text)
+
+
+def read_vertices(
+    rows: Sequence[Row], reread: Callable[[Word], Word | None] | None = None
+) -> list[dict[str, FieldReading]]:
+    """Rows of the vertex table: point id and the two coordinates as printed.
+
+    ``reread`` reads one word of the page again as a number: a coordinate that came out with
+    letters or marks in it is read again (``ocr.zones.read_number``) and taken when it reads as
+    a number."""
     out: list[dict[str, FieldReading]] = []
     for r, row in enumerate(rows):
         left = _is_vertex_header(row)
@@ -439,6 +472,8 @@ def read_vertices(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
         misses = 0
         for cand in rows[r + 1 :]:
             ws = [w for w in cand.words if w.box[0] >= left - margin]
+            if reread is not None:
+                ws = [_number_again(w, reread) if _garbled_number(w) else w for w in ws]
             parsed = split_vertex_row([w.text for w in ws]) if ws else None
             if parsed is None:
                 misses += 1
@@ -466,7 +501,15 @@ def read_vertices(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
             break
     for axis in ("x", "y"):
         _mend_lost_separators(out, axis)
+        _mend_far_digit(out, axis)
     return out
+
+
+def _number_again(word: Word, reread: Callable[[Word], Word | None]) -> Word:
+    again = reread(word)
+    if again is None or not re.fullmatch(r"\d[\d.,]*\d", again.text):
+        return word
+    return Word(again.text, again.confidence, word.box, word.line_key)
 
 
 # a coordinate whose decimal separator was put back from the column's other rows is less sure
@@ -503,13 +546,62 @@ def _mend_lost_separators(rows: list[dict[str, FieldReading]], axis: str) -> Non
         )
 
 
+# the vertices of one parcel lie within this many metres of the column's median (a parcel of
+# 50 ha is 800 m across); a value far outside was misread
+PARCEL_REACH_M = 1000.0
+
+
+def _metres(text: str) -> float | None:
+    digits = text.replace(" ", "").replace(",", ".")
+    return float(digits) if re.fullmatch(r"\d+(\.\d+)?", digits) else None
+
+
+def _mend_far_digit(rows: list[dict[str, FieldReading]], axis: str) -> None:
+    """A coordinate hundreds of kilometres from the parcel's other vertices (``947115.80`` among
+    ``547120.03``, ``547116.62``…) had one of its leading digits misread: where exactly one
+    digit changed brings it back among them, that digit is taken (less sure). Needs three other
+    rows that agree; a value that no one digit brings back is left as read."""
+    values = [_metres(row[axis].value_text or "") for row in rows]
+    known = sorted(v for v in values if v is not None)
+    if len(known) < 4:
+        return
+    median = known[len(known) // 2]
+    near = [v for v in known if abs(v - median) <= PARCEL_REACH_M]
+    for row, value in zip(rows, values, strict=True):
+        if value is None or abs(value - median) <= PARCEL_REACH_M or len(near) < 3:
+            continue
+        old = row[axis]
+        text = old.value_text or ""
+        mended = {
+            text[:i] + d + text[i + 1 :]
+            for i, c in enumerate(text)
+            if c.isdigit()
+            for d in "0123456789"
+            if d != c
+        }
+        fits = [t for t in mended if abs((_metres(t) or 0.0) - median) <= PARCEL_REACH_M]
+        if len(fits) == 1:
+            row[axis] = FieldReading(
+                fits[0], round(old.confidence * MENDED_COORDINATE_PENALTY, 4), old.box,
+                old.label_text,
+            )  # fmt: skip
+
+
 def read_tables(
-    words: Sequence[Word], image: object = None
+    words: Sequence[Word], image: np.ndarray | None = None
 ) -> dict[str, list[dict[str, FieldReading]]]:
-    """Both tables of a certificate page from its OCR words (the ``FormSpec.tables`` hook; the
-    cleaned image is not needed: holders are labelled blocks, vertices rows of numbers)."""
+    """Both tables of a certificate page from its OCR words (the ``FormSpec.tables`` hook):
+    holders are labelled blocks, vertices rows of numbers; with the cleaned image, a coordinate
+    read garbled is read again alone."""
     rows = group_rows(split_words(words))
-    return {"holders": read_holders(rows), "vertices": read_vertices(rows)}
+    reread = None
+    if image is not None:
+        timeout = get_settings().tesseract_timeout_s
+
+        def reread(word: Word) -> Word | None:
+            return zones.read_number(image, word.box, timeout=timeout, dpi=DEFAULT_DPI)
+
+    return {"holders": read_holders(rows), "vertices": read_vertices(rows, reread)}
 
 
 LAND = FormSpec(

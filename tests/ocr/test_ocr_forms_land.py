@@ -185,6 +185,11 @@ def test_no_holder_block_gives_no_rows():
         (["3", "1", "328", "451,28", "586", "738,62"], ("3", "1 328 451,28", "586 738,62")),
         (["4", "1328451./28|", "|586738.62"], ("4", "1328451.28", "586738.62")),
         (["A5", "1328451", "586738"], ("A5", "1328451", "586738")),
+        # misreads seen on dev land pages (seeds 1618, 2718, 3141)
+        (["2", "1332229/74|", "562300,93"], ("2", "1332229,74", "562300,93")),
+        (["1", "1307891,69", "58§6596,95"], ("1", "1307891,69", "586596,95")),
+        (["2", "1291449.00", "Š510517.99"], ("2", "1291449.00", "510517.99")),
+        (["3", "1288625.", "18", "436167.08"], ("3", "1288625.18", "436167.08")),
     ],
 )
 def test_split_vertex_row(texts, expected):
@@ -217,6 +222,46 @@ def test_sketch_labels_left_of_the_table_are_ignored():
     vertices = read_vertices(group_rows(split_words(words)))
     assert [v["point"].value_text for v in vertices] == ["1"]
     assert vertices[0]["x"].value_text == "1328451.28"
+
+
+def test_header_with_its_m_lost():
+    # "Điể X (m) Y (m)" (DejaVu Sans, dev seed 2718): the whole table was lost
+    words = page("Điể X (m) Y (m)", "1 1295224.49 605373.07", "2 1295226.55 605366.40")
+    assert [v["x"].value_text for v in read_vertices(group_rows(split_words(words)))] == [
+        "1295224.49",
+        "1295226.55",
+    ]
+
+
+def test_a_garbled_coordinate_is_read_again():
+    # "554821.88" read "oo4821.88" on every row (Liberation Serif, dev seed 2718)
+    words = page("Điểm X (m) Y (m)", "1 1256886.02 oo4821.88", "2 1256844.37 554792.99")
+    asked = []
+
+    def reread(word: Word) -> Word | None:
+        asked.append(word.text)
+        return Word("554821.88", 80.0, word.box, word.line_key)
+
+    rows = group_rows(split_words(words))
+    assert [v["y"].value_text for v in read_vertices(rows)] == ["554792.99"]  # row lost
+    vertices = read_vertices(rows, reread)
+    assert asked == ["oo4821.88"]  # only the garbled word is read again
+    assert [v["y"].value_text for v in vertices] == ["554821.88", "554792.99"]
+    # a second reading that is no number either leaves the word as it was
+    assert len(read_vertices(rows, lambda w: Word("oo", 80.0, w.box, w.line_key))) == 1
+
+
+def test_a_leading_digit_misread_is_mended_from_the_parcels_other_vertices():
+    # 547115.80 read 947115.80 on two rows (DejaVu Serif, dev seed 1618): 400 km off
+    ys = ["947115.80", "947119.24", "547120.03", "547116.62", "547110.34", "547109.32"]
+    words = page("Điểm X (m) Y (m)", *(f"{i} 125395{i}.54 {y}" for i, y in enumerate(ys, 1)))
+    vertices = read_vertices(group_rows(split_words(words)))
+    assert [v["y"].value_text for v in vertices] == ["547115.80", "547119.24", *ys[2:]]
+    assert vertices[0]["y"].confidence < vertices[2]["y"].confidence
+    # one digit too many has several ways back among them: left as read
+    ys = ["4608536,42", "460840,49", "460844,65", "460864,54", "460799,93"]
+    words = page("Điểm X (m) Y (m)", *(f"{i} 131329{i},19 {y}" for i, y in enumerate(ys, 1)))
+    assert read_vertices(group_rows(split_words(words)))[0]["y"].value_text == "4608536,42"
 
 
 def test_no_vertex_table():

@@ -14,6 +14,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ocr import pipeline, zones
 from ocr.cleanup import DEFAULT_STEPS
+from ocr.forms.land import read_tables
 from ocr.ingest import PageImage
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -132,3 +133,29 @@ def test_code_read_alone_and_kept_out_of_the_page_reading():
     # switched off, the code is left to the page's reading
     off = pipeline.ocr_page(page, steps=replace(DEFAULT_STEPS, read_qr_code_apart=False)).words
     assert all(w.line_key[0] < zones.ZONE_BLOCK for w in off)
+
+
+SERIF = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+VERTICES = [("1", "1256886.02", "554821.88"), ("2", "1256844.37", "554792.99"),
+            ("3", "1256872.80", "554722.28")]  # fmt: skip
+
+
+@pytest.mark.integration
+def test_vertex_coordinates_the_page_reading_garbles_are_read_again():
+    # Tesseract's Vietnamese model reads 554821.88 in Liberation Serif as oo4821.88
+    image = Image.new("L", (1400, 600), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SERIF, 48)
+    draw.text((100, 60), "Điểm", font=font)
+    draw.text((420, 60), "X (m)", font=font)
+    draw.text((920, 60), "Y (m)", font=font)
+    for i, row in enumerate(VERTICES):
+        for x, text in zip((130, 300, 800), row, strict=True):
+            draw.text((x, 170 + 110 * i), text, font=font)
+    pixels = cv2.cvtColor(np.asarray(image), cv2.COLOR_GRAY2BGR)
+    page = PageImage(page=1, image=pixels, source_path="v.png", source_sha256="0" * 64, dpi=300)
+    result = pipeline.ocr_page(page)
+    read = read_tables(result.words, result.image)["vertices"]
+    assert [(v["x"].value_text, v["y"].value_text) for v in read] == [r[1:] for r in VERTICES]
+    # the page's reading alone loses them (when this fails, the second reading is not needed)
+    assert len(read_tables(result.words)["vertices"]) < len(VERTICES)
