@@ -275,6 +275,46 @@ def cause_of_death_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     return cause.astype(object).where(raw.notna(), None), respelt.eq(True)
 
 
+# Occupations as household books and civil status papers usually word them (general knowledge,
+# not a national list: the State's list of occupations, Decision 34/2020/QĐ-TTg, is not how a
+# clerk writes a book): one read with its words glued, its case or its marks wrong (``Làmrẫy``,
+# ``NộI trợ``, ``Công nhần``) is written as here. Any other occupation is kept as written.
+OCCUPATIONS = (
+    "Làm nông", "Làm ruộng", "Làm rẫy", "Làm vườn", "Nông dân", "Nông nghiệp", "Trồng trọt",
+    "Trồng cà phê", "Trồng chè", "Trồng rau", "Chăn nuôi", "Ngư dân", "Đánh bắt cá", "Làm muối",
+    "Công nhân", "Công nhân may", "Công nhân xây dựng", "Thợ xây", "Thợ mộc", "Thợ may",
+    "Thợ hồ", "Thợ điện", "Thợ cơ khí", "Thợ sửa xe", "Lái xe", "Tài xế", "Xe ôm", "Bốc vác",
+    "Buôn bán", "Kinh doanh", "Tiểu thương", "Bán hàng", "Dịch vụ", "Nội trợ", "Giúp việc",
+    "Giáo viên", "Giảng viên", "Bác sĩ", "Y sĩ", "Y tá", "Điều dưỡng", "Dược sĩ", "Kỹ sư",
+    "Kế toán", "Cán bộ", "Công chức", "Viên chức", "Nhân viên", "Nhân viên văn phòng",
+    "Bộ đội", "Quân nhân", "Công an", "Học sinh", "Sinh viên", "Hưu trí", "Tự do",
+    "Lao động tự do", "Lao động phổ thông", "Làm thuê", "Không", "Không nghề", "Thất nghiệp",
+    "Mất sức lao động", "Còn nhỏ", "Trẻ em",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _occupation_table() -> dict[str, str]:
+    return {_key(o): o for o in OCCUPATIONS}
+
+
+def occupation_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(occupation as written — in the usual spelling where read with its words glued or its
+    case wrong, or with its marks wrong —, respelt mask: marks changed). Letters are never
+    changed: an occupation one letter from another is another occupation."""
+    table = _occupation_table()
+
+    def one(text: str) -> tuple[str, bool]:
+        key = _key(text)
+        if key in table:  # the same letters and marks: spacing and case as usually written
+            return table[key], False
+        same = {o for k, o in table.items() if strip_marks(k) == strip_marks(key)}
+        return (same.pop(), True) if len(same) == 1 else (text, False)
+
+    occupation, respelt = map_unique_parts(raw, one, 2)
+    return occupation.astype(object).where(raw.notna(), None), respelt.eq(True)
+
+
 # Sex: ISO/IEC 5218 (1 male, 2 female, 0 not known).
 _SEX = {"nam": 1, "nữ": 2, "nu": 2, "trai": 1, "gái": 2, "gai": 2,
         "khôngrõ": 0, "khôngxácđịnh": 0, "khongro": 0, "khongxacdinh": 0}  # fmt: skip

@@ -179,6 +179,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "Nguyên nhân chết đọc sai dấu (Đột quy); đã sửa theo cách viết thường gặp, cần kiểm tra",
         "The cause of death was read with its marks wrong (Đột quy); respelt, please check",
     ),
+    "occupation_respelt": (
+        "Nghề nghiệp đọc sai dấu (Công nhần); đã sửa theo cách viết thường gặp, cần kiểm tra",
+        "The occupation was read with its marks wrong (Công nhần); respelt, please check",
+    ),
     "place_name_mended": (
         "Tên đơn vị hành chính đọc sai một, hai chữ đã được sửa theo danh mục; cần kiểm tra",
         "A unit name misread by a letter or two was mended from the official list; please check",
@@ -195,6 +199,7 @@ CONFIDENCE_FACTOR: dict[str, float] = {
     "relationship_guessed": 0.7,
     "religion_guessed": 0.7,
     "cause_respelt": 0.7,
+    "occupation_respelt": 0.7,
     "id_sex_mismatch": 0.5,
     "id_year_mismatch": 0.5,
 }

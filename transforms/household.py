@@ -154,8 +154,10 @@ def map_members(
         out[f] = iso
         flags.add_reasons(reason, f, rows[f])
 
-    for f in ("place_of_birth_text", "hometown_text", "occupation", "previous_residence_text"):
+    for f in ("place_of_birth_text", "hometown_text", "previous_residence_text"):
         out[f] = clean_text(rows[f])
+    out["occupation"], respelt = codes.occupation_column(clean_text(rows["occupation"]))
+    flags.add(respelt, "occupation", "occupation_respelt", rows["occupation"])
     religion = clean_text(rows["religion"])
     out["religion"], guessed = codes.religion_column(religion)
     flags.add(guessed, "religion", "religion_guessed", religion)

@@ -95,3 +95,26 @@ def test_misread_relationship_and_religion_are_guessed_and_flagged():
     assert ("members[0].religion", "religion_guessed") in reasons
     assert ("members[1].relationship_to_head", "relationship_guessed") in reasons
     assert row["raw__members"][0]["religion"] == "Công giảo"
+
+
+def test_occupations_read_glued_in_the_wrong_case_or_with_marks_wrong():
+    read = ["Làmrẫy", "NộI trợ", "Công nhần", "Trồng cà phê", "Thợ làm bánh", "Làm rẫi"]
+    members = [
+        {"member_index": str(i), "full_name": "LÊ VĂN AN", "occupation": o}
+        for i, o in enumerate(read, 1)
+    ]
+    row = normalise(_book(members), "household_registration").iloc[0]
+    assert [x["occupation"] for x in row["members"]] == [
+        "Làm rẫy",  # spacing and case as usually written: same letters and marks
+        "Nội trợ",
+        "Công nhân",  # marks: respelt and flagged
+        "Trồng cà phê",
+        "Thợ làm bánh",  # no usual wording: kept as written
+        "Làm rẫi",  # a letter wrong is another word: kept
+    ]
+    reasons = {(f["field"], f["reason"]) for f in row["flags"]}
+    assert ("members[2].occupation", "occupation_respelt") in reasons
+    assert not {r for r in reasons if r[1] == "occupation_respelt"} - {
+        ("members[2].occupation", "occupation_respelt")
+    }
+    assert row["raw__members"][0]["occupation"] == "Làmrẫy"
