@@ -783,16 +783,53 @@ def _stroke_width(ink: np.ndarray, segment: tuple[int, int, int, int]) -> int:
     return int(np.median(widths))
 
 
+def level_strikes(
+    gray: Image, ink_threshold: int = 160, min_length_frac: float = 0.08, min_crossed: float = 0.06
+) -> list[tuple[int, int, int, int]]:
+    """Long level lines drawn through the middle of a text line (a cancelled row of a table):
+    boxes (x, y, w, h). A table's rule or an underline has text on one side of it at most, so
+    it is told apart by the letters crossing the line — ink just above and just below it in at
+    least ``min_crossed`` of its columns (rules: 0-4 % on the dev pages, where vertical rules
+    cross them; a stroke through a row of text 8-12 %)."""
+    ink = (gray < ink_threshold).astype(np.uint8)
+    length = max(20, int(min_length_frac * gray.shape[1]))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1))
+    runs = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    n, _labels, stats, _ = cv2.connectedComponentsWithStats(runs)
+    found = []
+    for x, y, w, h, _area in stats[1:n]:
+        if not 2 <= h <= 12 or w < length:  # a pen's width; a 1-px run is a slanted line's piece
+            continue
+        above = ink[max(0, y - 2) : y, x : x + w].any(axis=0)
+        below = ink[y + h : y + h + 2, x : x + w].any(axis=0)
+        if (above & below).mean() >= min_crossed:
+            found.append((int(x), int(y), int(w), int(h)))
+    return found
+
+
 def erase_slanted_strokes(gray: Image, ink_threshold: int = 160) -> Image:
-    """Paint over long slanted strokes (``slanted_strokes``) so that a line drawn across a
-    cancelled entry does not join its text lines into one: Tesseract then loses the rows under
-    it. Where a letter crosses the stroke (ink just above and below it) the letter's ink is
-    kept. Applied to the image Tesseract reads only: the page kept for extraction keeps the
-    stroke, which marks the entry struck out."""
+    """Paint over strokes across cancelled entries — long slanted strokes (``slanted_strokes``)
+    and level lines through a row of text (``level_strikes``) — so that they do not join the
+    text lines they cross into one: Tesseract then loses the rows under them. Where a letter
+    crosses the stroke (ink just above and below it) the letter's ink is kept. Applied to the
+    image Tesseract reads only: the page kept for extraction keeps the stroke, which marks the
+    entry struck out."""
     groups = _strokes(slanted_strokes(gray, ink_threshold=ink_threshold))
-    if not groups:
+    level = level_strikes(gray, ink_threshold=ink_threshold)
+    if not groups and not level:
         return gray
     ink = gray < ink_threshold
+    out = gray.copy()
+    for x, y, w, h in level:
+        # the line runs through the letters' middle: it is erased between letters (no ink
+        # near it above or below) and kept across them, where it is part of the letter's shape
+        # as much as a bar through it (cutting every letter in two read worse)
+        near = 2 * h + 2
+        above = ink[max(0, y - 1 - near) : max(0, y - 1), x : x + w].any(axis=0)
+        below = ink[y + h + 1 : y + h + 1 + near, x : x + w].any(axis=0)
+        out[max(0, y - 1) : y + h + 1, x : x + w][:, ~(above | below)] = 255
+    if not groups:
+        return out
     band = np.zeros(gray.shape, np.uint8)
     reach = 1
     for group in groups:
@@ -809,7 +846,6 @@ def erase_slanted_strokes(gray: Image, ink_threshold: int = 160) -> Image:
     for d in range(1, reach + 1):
         above[d:] |= outside[:-d]
         below[:-d] |= outside[d:]
-    out = gray.copy()
     out[in_band & ~(above & below)] = 255
     return out
 
