@@ -36,8 +36,7 @@ EVIDENCE: dict[str, tuple[str, ...]] = {
         "Nơi đăng ký khai sinh",
         "Người đi khai sinh",
         "Quan hệ với người được khai sinh",
-        "Quê quán",
-    ),
+    ),  # not "Quê quán": household books and death papers print it too
     "marriage_registration": (
         "Họ, chữ đệm, tên chồng",
         "Họ, chữ đệm, tên vợ",
@@ -50,9 +49,17 @@ EVIDENCE: dict[str, tuple[str, ...]] = {
         "Nguyên nhân chết",
         "khai tử",
         "Nơi cư trú cuối cùng",
+        "Nơi thường trú cuối cùng",
     ),
     # not "Nơi thường trú": birth and death forms print it too (parents', the deceased's)
-    "household_registration": ("Quan hệ với chủ hộ", "Chủ hộ", "Số sổ"),
+    # "Họ và tên Quan hệ": a members' table header, whose cells break "Quan hệ với chủ hộ"
+    "household_registration": (
+        "Quan hệ với chủ hộ",
+        "Họ và tên chủ hộ",
+        "Chủ hộ",
+        "Số sổ",
+        "Họ và tên Quan hệ",
+    ),
     "land_certificate": (
         "Thửa đất số",
         "Tờ bản đồ số",
@@ -66,13 +73,20 @@ EVIDENCE: dict[str, tuple[str, ...]] = {
 
 TITLE_WEIGHT = 0.65
 EVIDENCE_WEIGHT = 0.35
+# labels found that make the evidence whole: a page shows some of its type's labels, not all
+# (a table header breaks "Quan hệ với chủ hộ" over three lines), and listing more labels must
+# not make a page that shows two of them less sure
+EVIDENCE_ENOUGH = 2
+# a label counts when a line holds it this closely (0.85 let "Quan hệ với người chết" stand for
+# "Quan hệ với người được khai sinh")
+EVIDENCE_MIN_MATCH = 0.9
 MIN_SCORE = 0.5
 MIN_MARGIN = 0.12
 DECLARED_BONUS = 0.08
 # a badly read page (a title half legible, a few labels) still tells its type when no other
 # type has any evidence at all: a weaker score with a wide lead is enough
-LONE_MIN_SCORE = 0.3
-LONE_MARGIN = 0.3
+LONE_MIN_SCORE = 0.25
+LONE_MARGIN = 0.25
 
 
 @dataclass(frozen=True)
@@ -87,17 +101,20 @@ class Classification:
         return bool(self.declared_type and self.doc_type and self.doc_type != self.declared_type)
 
 
-def _best_line_match(phrase: str, lines: list[str]) -> float:
-    """Best fuzzy match (0..1) of a folded phrase against any line (partial: line may be longer)."""
+def _best_line_match(phrase: str, lines: list[str]) -> tuple[float, int]:
+    """Best fuzzy match (0..1) of a folded phrase against any line, and that line (partial: a
+    line may be longer; one shorter than the phrase cannot hold it whole: ``KHAI`` is no
+    ``khai tử``)."""
     target = fold_alnum(phrase)
-    best = 0.0
-    for line in lines:
-        if len(line) < len(target) * 0.6:
+    best, where = 0.0, -1
+    for k, line in enumerate(lines):
+        if len(line) < len(target):
             score = fuzz.ratio(target, line)
         else:
             score = fuzz.partial_ratio(target, line)
-        best = max(best, score)
-    return best / 100.0
+        if score > best:
+            best, where = score, k
+    return best / 100.0, where
 
 
 def _title_score(phrase: str, lines: list[str]) -> tuple[float, int]:
@@ -138,8 +155,10 @@ def classify_text(text: str, declared_type: str | None = None) -> Classification
         if title < best_on_line[line]:
             title = 0.0
         title = max(0.0, (title - 0.6) / 0.4)  # below 60 % similarity counts as no title
-        hits = [_best_line_match(e, lines) for e in EVIDENCE[doc_type]]
-        evidence = sum(1.0 for h in hits if h >= 0.85) / len(hits)
+        matches = (_best_line_match(e, lines) for e in EVIDENCE[doc_type])
+        # one line is one label: "Họ, chữ đệm, tên: …" is like both "… tên chồng" and "… tên vợ"
+        hits = {line for score, line in matches if score >= EVIDENCE_MIN_MATCH}
+        evidence = min(1.0, len(hits) / EVIDENCE_ENOUGH)
         scores[doc_type] = TITLE_WEIGHT * title + EVIDENCE_WEIGHT * evidence
     if declared_type in scores:
         scores[declared_type] += DECLARED_BONUS

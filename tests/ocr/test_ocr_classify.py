@@ -44,3 +44,19 @@ def test_declared_type_is_a_hint_not_the_truth():
     # with no title at all, the hint decides between weak candidates only if evidence exists
     weak = classify_text("Quê quán: Y", declared_type="birth_registration")
     assert weak.doc_type in (None, "birth_registration")
+
+
+def test_a_page_whose_title_was_lost_is_told_by_two_labels_of_its_own():
+    # household s5555-0001 (clean): Tesseract dropped the title line; the table header breaks
+    # "Quan hệ với chủ hộ" over three lines
+    text = (
+        MOTTO + "Số: 488342530\nHọ và tên chủ hộ: Chu Hòa\nNơi thường trú: Tổ dân phố 13\n"
+        "STT Họ và tên Quan hệ | Ngày sinh | Giới | Dân\nvới chủ tính | tộc\nhộ\n"
+        "1 | Chu Hòa Chủ hộ | 25/11/1965 | Nam | Nùng"
+    )
+    assert classify_text(text).doc_type == "household_registration"
+    # one label alone is not enough
+    assert classify_text(MOTTO + "Nơi chết: Bệnh viện tỉnh").doc_type is None
+    # a death page whose residence label is the "thường trú" variant
+    death = classify_text(MOTTO + "Nơi thường trú cuối cùng: xã A\nNguyên nhân chết: bệnh")
+    assert death.doc_type == "death_registration"
