@@ -240,3 +240,43 @@ def test_ruled_lines_and_borders_are_no_stroke():
     cv2.line(page, (50, 1900), (1550, 1900), 0, 3)  # a table rule
     cv2.line(page, (20, 0), (20, 1999), 0, 3)  # a vertical border
     assert cleanup.slanted_strokes(page) == []
+
+
+def _table_rows() -> np.ndarray:
+    """Three rows of a members' table: rules between them, text inside, the middle row struck
+    through with a level line at its text's mid-height."""
+    page = np.full((600, 1600), 255, np.uint8)
+    for y in (100, 220, 340, 460):
+        cv2.line(page, (80, y), (1520, y), 0, 2)  # the table's rules
+    for x in (80, 300, 1520):
+        cv2.line(page, (x, 100), (x, 460), 0, 2)
+    for i, y in enumerate((175, 295, 415)):
+        cv2.putText(page, f"{i + 1}   NGUYEN VAN HOANG   CON   19/01/1961   KINH", (100, y),
+                    cv2.FONT_HERSHEY_SIMPLEX, 1.3, 0, 3, cv2.LINE_AA)  # fmt: skip
+    return page
+
+
+def test_a_level_strike_through_a_table_row_is_found_and_rules_are_not():
+    page = _table_rows()
+    assert cleanup.level_strikes(page) == []  # rules: letters do not cross them
+    struck = page.copy()
+    cv2.line(struck, (110, 280), (1500, 280), 0, 4)
+    ((x, y, w, h),) = cleanup.level_strikes(struck)
+    assert abs(x - 110) < 5 and abs(x + w - 1500) < 5 and 276 <= y <= 280 and 3 <= h <= 6
+    # an underline under a value has letters above it only
+    underlined = page.copy()
+    cv2.line(underlined, (320, 306), (1500, 306), 0, 3)
+    assert cleanup.level_strikes(underlined) == []
+
+
+def test_erasing_a_level_strike_clears_it_between_letters():
+    page = _table_rows()
+    struck = page.copy()
+    cv2.line(struck, (110, 280), (1500, 280), 0, 4)
+    erased = cleanup.erase_slanted_strokes(struck)
+    row = (slice(276, 285), slice(110, 1500))
+    between = (struck[row] < 160) & ~(page[row] < 160)
+    # most of the stroke over paper is gone; the letters outside its band are untouched
+    assert (erased[row][between] < 160).mean() < 0.4
+    assert (erased[:270] == struck[:270]).all() and (erased[290:] == struck[290:]).all()
+    assert cleanup.erase_slanted_strokes(page) is page
