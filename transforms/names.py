@@ -135,6 +135,41 @@ def unconfuse_word(word: str, lexicon: Lexicon) -> str:
     return found.pop() if len(found) == 1 else word
 
 
+# letters a table's rule or a stray stroke is read as, glued into a name word (TRỊ INH, HU LỲNH)
+_STROKES = "ILl|"
+
+
+def _respaced(a: str, b: str, lexicon: Lexicon) -> set[tuple[str, ...]]:
+    """Ways two words read with their space misplaced or a stroke inside give known words: the
+    space moved by one letter (``VĂ NHÀO`` → ``VĂN HÀO``), no space (a word split in two), no
+    space and one stroke-letter less (``HU LỲNH`` → ``HUỲNH``, ``IN GUYỄN`` → ``NGUYỄN``)."""
+    joined = a + b
+    found = {(a + b[0], b[1:]), (a[:-1], a[-1] + b), (joined,)}
+    found |= {(joined[:i] + joined[i + 1 :],) for i, c in enumerate(joined) if c in _STROKES}
+    return {f for f in found if all(w and _known_word(w, lexicon) for w in f)}
+
+
+def respace_name(name: str, lexicon: Lexicon) -> str:
+    """A Kinh name whose words Tesseract split in the wrong place (``PHẠM VĂ NHÀO``, ``NGUYÊ
+    NHỮU KHOA``, ``TRỊ INH VĂN VIỆT``): where a word is no name word, the one way of respacing
+    it with its neighbour into known words (``_respaced``) is taken, if the name then starts
+    with a Kinh family name (the names of other peoples are never touched)."""
+    words = name.split(" ")
+    if len(words) < 2 or any(not w.isalpha() for w in words):
+        return name
+    k = 0
+    while k < len(words) - 1:
+        a, b = words[k], words[k + 1]
+        if not (_known_word(a, lexicon) and _known_word(b, lexicon)):
+            ways = _respaced(a, b, lexicon)
+            if len(ways) == 1:
+                words[k : k + 2] = list(ways.pop())
+        k += 1
+    fixed = " ".join(words)
+    first = repair_word(words[0], "family", lexicon, get_settings().name_repair_min_ratio)
+    return fixed if fixed != name and first in KINH_FAMILY_NAMES else name
+
+
 def known_family_name(word: str) -> bool:
     """A family name as written: Kinh (the national format's, the lexicon's) or of another
     people (``OTHER_FAMILY_NAMES``)."""
@@ -196,7 +231,8 @@ def normalise_names(raw: pd.Series) -> NameResult:
         cleaned = repair_unicode(str(value)).upper()
         if not cleaned:
             return None, None, None, False
-        unconfused = " ".join(unconfuse_word(w, lexicon) for w in cleaned.split(" "))
+        respaced = respace_name(cleaned, lexicon)
+        unconfused = " ".join(unconfuse_word(w, lexicon) for w in respaced.split(" "))
         fixed = repair_name(unconfused, lexicon, ratio, words)
         parts = fixed.split(" ")
         certain = len(parts) >= 2 and parts[0] in KINH_FAMILY_NAMES

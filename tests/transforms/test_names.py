@@ -100,3 +100,27 @@ def test_names_of_other_peoples_and_known_words_are_not_unconfused(name):
     result = normalise_names(pd.Series([name]))
     assert result.full_name[0] == name
     assert not bool(result.repaired[0])
+
+
+@pytest.mark.parametrize(
+    ("read", "printed"),
+    [
+        ("PHẠM VĂ NHÀO", "PHẠM VĂN HÀO"),  # household s5555-0010 (clean): the space moved
+        ("NGUYÊ NHỮU KHOA", "NGUYỄN HỮU KHOA"),  # household s6161-0006, then NGUYÊN → NGUYỄN
+        ("TRỊ INH VĂN VIỆT", "TRỊNH VĂN VIỆT"),  # household s5555-0003: a stroke read I
+        ("HU LỲNH THỊ TRINH", "HUỲNH THỊ TRINH"),  # household s7272-0000
+        ("IN GUYỄN GIANG", "NGUYỄN GIANG"),  # household s6161-0010: the cell's rule read I
+    ],
+)
+def test_a_name_split_in_the_wrong_place_is_respaced(read, printed):
+    result = normalise_names(pd.Series([read]))
+    assert result.full_name[0] == printed
+    assert bool(result.repaired[0])
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Y NUIHWING", "ĐACATK KRIÊNG", "KA NHUNG", "HỒ ỒT HỊ KHUÊ", "NÔNG VĂN DỀN", "LÊ THỊ HẰNG"],
+)
+def test_names_of_other_peoples_and_unclear_splits_are_kept(name):
+    assert normalise_names(pd.Series([name])).full_name[0] == name
