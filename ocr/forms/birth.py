@@ -13,7 +13,7 @@ import re
 from ocr.extract import FieldRule, FormSpec, Label, Row, Section
 from ocr.text import fold, fold_alnum, nfc
 from sohoa.national_format import EXTRACTED_FIELDS
-from sohoa.types import FieldReading
+from sohoa.types import FieldReading, Word
 
 L = Label
 LABELS = (
@@ -201,9 +201,21 @@ def registration_fallbacks(rows: list[Row], found: dict[str, FieldReading]) -> N
         for row in rows[:8]:  # the header block is at the top of the page
             for piece in _split_at_gaps(row):
                 if fold(piece[0].text).startswith(("UBND", "UY BAN")):
-                    last = piece
+                    last = _before_motto(piece)
         if last is not None:
             found["registration_authority_text"] = _reading_of(last)
+
+
+_MOTTO_START = re.compile(r"^(DOC\s*LAP|CONG\s*HOA)")
+
+
+def _before_motto(piece: list[Word]) -> list[Word]:
+    """The authority's words without the motto printed beside it (``UBND THỊ TRẤN MA ĐA GUÔI
+    _ Độc lập - Tự do - Hạnh phúc``: a mark read in the gap between the two joined them)."""
+    for i in range(1, len(piece)):
+        if _MOTTO_START.match(fold(" ".join(w.text for w in piece[i : i + 2]))):
+            return piece[:i]
+    return piece
 
 
 BIRTH = FormSpec(

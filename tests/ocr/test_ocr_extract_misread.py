@@ -280,3 +280,15 @@ def test_a_curly_apostrophe_read_as_a_double_quote():
     fields = extract_fields(words, BIRTH, 2400)
     assert fields["father_full_name"].value_text == "K’ LÂM"
     assert fields["mother_full_name"].value_text == "H' HEN"
+
+
+def test_authority_stops_where_the_motto_beside_it_starts():
+    # birth s4242-0012 (clean): a mark read in the gap joined the authority and the motto
+    words = page(
+        "271: UBND@378 HUYỆN@480 ĐẠ@620 HUOAI@690 CỘNG@1200 HÒA@1310 XÃ@1400 HỘI@1460\n"
+        "343: UBND@281 THỊ@383 TRẤN@453 MA@573 ĐA@633 GUÔI@693 _@800%38 Độc@840 lập@920 -@990"
+        " Tự@1020 do@1080 -@1130 Hạnh@1160 phúc@1260\n"
+        "525: GIẤY@961 KHAI@1061 SINH@1161"
+    )
+    reading = extract_fields(words, BIRTH, 2400)["registration_authority_text"]
+    assert reading.value_text == "UBND THỊ TRẤN MA ĐA GUÔI"
