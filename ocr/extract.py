@@ -96,6 +96,10 @@ class FormSpec:
     # labelled lines printed one under the other in this order (each entry: the label keys that
     # may stand on that line); a line whose label was misread is found between its neighbours
     line_order: tuple[tuple[str, ...], ...] = ()
+    # fields that are plain numbers (IDs, book and parcel numbers): ``ocr.pipeline`` reads each
+    # again alone as digits (``ocr.zones.read_numbers``), which Tesseract's Vietnamese model
+    # misreads in some typefaces
+    numbers: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- rows and hits

@@ -11,6 +11,7 @@ import itertools
 import json
 import logging
 import os
+import re
 import time
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -239,10 +240,46 @@ def extract_page_ocr(
     width = result.image.shape[1]
     words = split_printed_spaces(result.words, result.image)
     extraction.fields = extract_fields(words, spec, page_width=width)
+    _read_numbers_again(extraction.fields, spec.numbers, result.image)
     if spec.tables is not None:  # household members, land holders and vertices (ocr.tables)
         extraction.tables = spec.tables(words, result.image)
     _calibrate_readings(extraction)
     return extraction
+
+
+# a number the two readings disagree on is less sure, whichever is taken
+NUMBERS_DISAGREE_PENALTY = 0.8
+
+
+def _read_numbers_again(
+    fields: dict[str, FieldReading], names: tuple[str, ...], image: np.ndarray
+) -> None:
+    """Each field read as a plain number is read again alone as digits (``zones.read_numbers``,
+    one Tesseract call for the page); where that reading is another number, not two digits
+    shorter (``71701`` → ``1101``, ``4`` → ``84``, ``46269831`` → ``546269831``), it is taken,
+    less sure. Dev clean pages (seeds 77 / 78 / 4242 / 5555): 98.3 / 97.7 / 97.9 / 98.0 →
+    98.9 / 98.0 / 97.9 / 98.2 %; on 40 mild land pages one mended, one right one changed
+    (75 → 15)."""
+    # a value that is a number as read (``CMND số 2416…`` is left to its own rules)
+    read = [
+        n
+        for n in names
+        if fields.get(n)
+        and fields[n].box
+        and re.fullmatch(r"[\d\s.,]+", fields[n].value_text or "")
+    ]
+    if not read:
+        return
+    timeout = get_settings().tesseract_timeout_s
+    again = zones.read_numbers(image, [fields[n].box for n in read], timeout=timeout, dpi=None)
+    for name, word in zip(read, again, strict=True):
+        old = fields[name]
+        digits = re.sub(r"\D", "", old.value_text or "")
+        new = re.sub(r"[.,]", "", word.text) if word else ""
+        # one digit fewer is allowed: the page's reading adds strokes (1101 read 71701)
+        if new.isdigit() and new != digits and len(new) >= len(digits) - 1:
+            confidence = round(old.confidence * NUMBERS_DISAGREE_PENALTY, 4)
+            fields[name] = FieldReading(new, confidence, old.box, old.label_text)
 
 
 def _empty_page_error(reason: str, vi: str, en: str) -> InputFileError:

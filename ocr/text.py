@@ -154,6 +154,7 @@ def _mend_dmy(token: str) -> str | None:
 
 # a 1 read as a bracket or bar after a digit: "tháng 1]" is "tháng 11"
 _ONE_AS_MARK = re.compile(r"\d[\]|]")
+_ONE_AS_LETTER = re.compile(r"[Il|!]\d|\d[Il!]")
 
 
 def repair_date_words(text: str) -> str:
@@ -164,6 +165,8 @@ def repair_date_words(text: str) -> str:
     one digit slip undone fits (``tháng 02``, ``năm 2015``, ``1987``)."""
     words = _ZERO_AS_LETTER.sub("0", text).split()
     for i, w in enumerate(words[:-1]):  # a date word stands before its number
+        if fold(w) in _DATE_WORDS and _ONE_AS_LETTER.fullmatch(words[i + 1]):
+            words[i + 1] = re.sub(r"[Il|!]", "1", words[i + 1])  # tháng I1: a 1 read as I
         if fold(w) in _DATE_WORDS and re.match(r"\d", words[i + 1]):
             words[i] = _DATE_WORDS[fold(w)]
             valid = _VALID_PART[fold(w)]

@@ -226,4 +226,5 @@ BIRTH = FormSpec(
     rules=RULES,
     first_section="main",
     fallbacks=(number_by_shape, book_by_shape, registration_fallbacks),
+    numbers=("child_personal_id",),
 )

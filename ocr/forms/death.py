@@ -126,4 +126,5 @@ DEATH = FormSpec(
         book_by_shape,
         registration_fallbacks,
     ),
+    numbers=("deceased_personal_id",),
 )

@@ -161,4 +161,5 @@ HOUSEHOLD = FormSpec(
     rules=BOOK_RULES,
     tables=TablesReader((MEMBERS,)),
     line_order=(("book_no", "number"), ("head_name", "head"), ("address",), ("issue_date",)),
+    numbers=("household_book_number",),
 )

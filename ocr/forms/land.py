@@ -23,10 +23,19 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from ocr import zones
-from ocr.extract import FieldRule, FormSpec, Label, Row, Section, group_rows, split_words
+from ocr.extract import (
+    REPAIRED_DATE_PENALTY,
+    FieldRule,
+    FormSpec,
+    Label,
+    Row,
+    Section,
+    group_rows,
+    split_words,
+)
 from ocr.forms.birth import _reading_of, _split_at_gaps
 from ocr.tesseract import DEFAULT_DPI
-from ocr.text import fold, fold_alnum, mend_year, nfc, repair_chars
+from ocr.text import fold, fold_alnum, mend_year, nfc, repair_chars, repair_date_words
 from sohoa.national_format import EXTRACTED_FIELDS
 from sohoa.settings import get_settings
 from sohoa.types import FieldReading, Word
@@ -119,9 +128,16 @@ def _issue_date(rows: list[Row], found: dict[str, FieldReading]) -> None:
     for row in reversed(rows):
         for piece in _split_at_gaps(row):
             text = " ".join(w.text for w in piece)
-            m = _PLACE_DATE.search(fold(text))
-            if m:
+            if _PLACE_DATE.search(fold(text)):
                 found["issue_date"] = _reading_of(piece)
+                return
+            # a digit of the date misread (ngày 2], tháng I1): mended where one reading fits
+            mended = repair_date_words(text)
+            if mended != text and _PLACE_DATE.search(fold(mended)):
+                reading = _reading_of(piece)
+                reading.value_text = mended
+                reading.confidence = round(reading.confidence * REPAIRED_DATE_PENALTY, 4)
+                found["issue_date"] = reading
                 return
 
 
@@ -613,4 +629,5 @@ LAND = FormSpec(
     first_section="main",
     fallbacks=FALLBACKS,
     tables=read_tables,
+    numbers=("parcel_number", "map_sheet_number"),
 )

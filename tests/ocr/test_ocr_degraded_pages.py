@@ -296,6 +296,10 @@ def test_misread_title_credits_only_the_type_it_fits_best():
         ("ngày 12 tháng Ơ7 năm 1988", "ngày 12 tháng 07 năm 1988"),  # 0 read as Ơ
         ("2O/05/2021", "20/05/2021"),
         ("Nam Định", "Nam Định"),  # no date word before a number: left alone
+        # land s1618-0036, s3141-0013 (clean): a 1 read as I or ]
+        ("Đơn Dương, ngày 07 tháng I1 năm 2024", "Đơn Dương, ngày 07 tháng 11 năm 2024"),
+        ("Tuy Phong, ngày 2] tháng 10 năm 2022", "Tuy Phong, ngày 21 tháng 10 năm 2022"),
+        ("ngày 15 tháng I năm 2001", "ngày 15 tháng I năm 2001"),  # a lone I: no digit to go by
     ],
 )
 def test_written_out_dates_mended(read, mended):

@@ -264,6 +264,15 @@ def test_a_leading_digit_misread_is_mended_from_the_parcels_other_vertices():
     assert read_vertices(group_rows(split_words(words)))[0]["y"].value_text == "4608536,42"
 
 
+def test_issue_date_with_a_digit_misread_is_mended_and_less_sure():
+    f = extract_fields(
+        page("Tuy Phong, ngày 2] tháng 10 năm 2022   TM. ỦY BAN NHÂN DÂN"), LAND, 2000
+    )
+    assert f["issue_date"].value_text == "Tuy Phong, ngày 21 tháng 10 năm 2022"
+    clean = extract_fields(page("Tuy Phong, ngày 21 tháng 10 năm 2022"), LAND, 2000)
+    assert f["issue_date"].confidence < clean["issue_date"].confidence
+
+
 def test_no_vertex_table():
     assert read_tables(page("III. Sơ đồ thửa đất", "Đức Trọng, ngày 05 tháng 03 năm 2015")) == {
         "holders": [],
