@@ -114,6 +114,14 @@ _VOWELS = set("AEIOUY")
 
 
 def _known_word(word: str, lexicon: Lexicon) -> bool:
+    if lexicon is load_lexicon():  # the packaged lexicon: asked once per word (100k-row columns)
+        return _known_packaged_word(word)
+    return known_family_name(word) or any(lexicon.weight_of(role, word) for role in ROLES)
+
+
+@lru_cache(maxsize=65536)
+def _known_packaged_word(word: str) -> bool:
+    lexicon = load_lexicon()
     return known_family_name(word) or any(lexicon.weight_of(role, word) for role in ROLES)
 
 
@@ -157,6 +165,8 @@ def respace_name(name: str, lexicon: Lexicon) -> str:
     words = name.split(" ")
     if len(words) < 2 or any(not w.isalpha() for w in words):
         return name
+    if all(_known_word(w, lexicon) for w in words):
+        return name  # most names: nothing to respace
     k = 0
     while k < len(words) - 1:
         a, b = words[k], words[k + 1]
@@ -166,8 +176,10 @@ def respace_name(name: str, lexicon: Lexicon) -> str:
                 words[k : k + 2] = list(ways.pop())
         k += 1
     fixed = " ".join(words)
+    if fixed == name:
+        return name
     first = repair_word(words[0], "family", lexicon, get_settings().name_repair_min_ratio)
-    return fixed if fixed != name and first in KINH_FAMILY_NAMES else name
+    return fixed if first in KINH_FAMILY_NAMES else name
 
 
 def known_family_name(word: str) -> bool:
