@@ -8,6 +8,7 @@ Only paths and small summaries cross between stages, never images or DataFrames.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -111,7 +112,9 @@ def extract_files(
     else:
         # fork: workers inherit the loaded modules and lexicons (no re-import per worker)
         context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_worker_start
+        ) as pool:
             futures = {
                 pool.submit(_extract_one, path, declared_type, lang, timeout): i
                 for i, path in enumerate(paths)
@@ -122,6 +125,14 @@ def extract_files(
                 if progress:
                     progress(len(results[i]))
     return [ex for per_file in results for ex in per_file]
+
+
+def _worker_start() -> None:
+    """In a forked worker, what it inherited is never garbage-collected there: an object left
+    for the parent's collector (a DuckDB connection of an earlier reconciliation) would have its
+    destructor run in the worker, and DuckDB's joins threads the fork did not copy — the worker
+    hung at full CPU (seen once in the test suite)."""
+    gc.freeze()
 
 
 def file_sha256(path: str | Path) -> str:

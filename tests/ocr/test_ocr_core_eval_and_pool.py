@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -71,3 +74,30 @@ def test_worker_count(monkeypatch):
     assert batch.worker_count(jobs=3) == 3
     monkeypatch.setenv("SOHOA_WORKERS", "zero")
     assert batch.worker_count() >= 1
+
+
+class _Inherited:
+    """Garbage only the collector frees (it refers to itself); says so in a file when freed."""
+
+    def __init__(self, path: Path):
+        self.path, self.me = path, self
+
+    def __del__(self):
+        self.path.write_text("collected", "utf-8")
+
+
+@pytest.mark.parametrize("initializer", [batch._worker_start, None])
+def test_a_forked_worker_never_collects_what_it_inherited(tmp_path, initializer):
+    # a DuckDB connection freed in a forked worker hung it (its destructor joins threads the
+    # fork did not copy); the pool's workers leave what they inherited to the parent
+    marker = tmp_path / "collected"
+    gc.disable()  # the parent must not free it before the fork
+    try:
+        _Inherited(marker)
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(1, mp_context=context, initializer=initializer) as pool:
+            pool.submit(gc.collect).result()
+        assert marker.exists() == (initializer is None)
+    finally:
+        gc.enable()
+        gc.collect()
