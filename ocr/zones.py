@@ -150,14 +150,21 @@ def blank(image: np.ndarray, boxes: list[Box]) -> np.ndarray:
     return out
 
 
+def _whitelisted_words(
+    image: np.ndarray, characters: str, *, timeout: float, dpi: int | None, lang: str | None = None
+) -> list[Word]:
+    """``image`` read as one line of ``characters`` only, with the English model unless ``lang``
+    says otherwise (no word read here is Vietnamese)."""
+    lang = lang or ("eng" if "eng" in tesseract.installed_languages() else "vie")
+    config = f"-c tessedit_char_whitelist={characters}"
+    return tesseract.read_words(image, lang=lang, psm=7, timeout=timeout, dpi=dpi, config=config)
+
+
 def _read_line(
     crop: np.ndarray, characters: str, *, timeout: float, dpi: int | None, lang: str | None = None
 ) -> tuple[str, float]:
-    """One line of ``characters`` only (text, lowest word confidence); the English model unless
-    ``lang`` says otherwise (no word here is Vietnamese); ("", 0) when nothing is read."""
-    lang = lang or ("eng" if "eng" in tesseract.installed_languages() else "vie")
-    config = f"-c tessedit_char_whitelist={characters}"
-    words = tesseract.read_words(crop, lang=lang, psm=7, timeout=timeout, dpi=dpi, config=config)
+    """One line of ``characters`` (text, lowest word confidence); ("", 0) when nothing is read."""
+    words = _whitelisted_words(crop, characters, timeout=timeout, dpi=dpi, lang=lang)
     # a line read in pieces is as sure as its least sure piece
     return "".join(w.text for w in words), min((w.confidence for w in words), default=0.0)
 
@@ -191,8 +198,7 @@ def read_numbers(
 ) -> list[Word | None]:
     """The numbers in ``boxes`` (words or values of the page's reading) read again alone, as
     digits and separators with the English model: one Word per box (None where nothing was
-    read), in one Tesseract call — the boxes, each with a margin, stacked on a blank page one
-    under the other.
+    read), in one Tesseract call — the boxes, each with a margin, side by side on one line.
 
     The Vietnamese model misreads some digits of some typefaces, the same way on every row of a
     table (``554821.88`` read ``oo4821.88`` in Liberation Serif, 1 read 7, 84 read 4); read as
@@ -211,8 +217,8 @@ def read_numbers(
                 max(0, x - pad) : min(width, x + w + pad),
             ]
         )
-    # side by side on one line, a blank as wide as a crop is tall between them, read as one line
-    # (stacked one under the other and read as a block, 554821.88 came out 594821.88)
+    # side by side, three crop heights of blank between them (stacked one under the other and
+    # read as a block, 554821.88 came out 594821.88; one height apart, two were read as one)
     tall = max(c.shape[0] for c in crops)
     gap = 3 * tall
     sheet = np.full((tall, sum(c.shape[1] + gap for c in crops)), 255, np.uint8)
@@ -222,9 +228,7 @@ def read_numbers(
         sheet[top : top + crop.shape[0], left : left + crop.shape[1]] = crop
         spans.append((left, left + crop.shape[1]))
         left += crop.shape[1] + gap
-    lang = "eng" if "eng" in tesseract.installed_languages() else "vie"
-    config = f"-c tessedit_char_whitelist={NUMBER_CHARACTERS}"
-    words = tesseract.read_words(sheet, lang=lang, psm=7, timeout=timeout, dpi=dpi, config=config)
+    words = _whitelisted_words(sheet, NUMBER_CHARACTERS, timeout=timeout, dpi=dpi)
     out: list[Word | None] = []
     for k, (start, end) in enumerate(spans):
         mine = [w for w in words if start <= w.box[0] + w.box[2] / 2 < end]

@@ -253,6 +253,13 @@ CAUSES_OF_DEATH = (
 )  # fmt: skip
 
 
+def _respelt(text: str, key: str, spellings: dict[str, str]) -> tuple[str, bool]:
+    """(the one usual spelling whose key has ``key``'s letters, marks aside, True), else
+    (``text``, False)."""
+    same = {spelling for k, spelling in spellings.items() if strip_marks(k) == strip_marks(key)}
+    return (same.pop(), True) if len(same) == 1 else (text, False)
+
+
 @lru_cache(maxsize=1)
 def _cause_table() -> dict[str, tuple[str, str]]:
     return {_key(c): (c, c) for c in CAUSES_OF_DEATH}
@@ -268,8 +275,7 @@ def cause_of_death_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         key = _key(text)
         if key in table:
             return text, False
-        same = {e[0] for k, e in table.items() if strip_marks(k) == strip_marks(key)}
-        return (same.pop(), True) if len(same) == 1 else (text, False)
+        return _respelt(text, key, {k: e[0] for k, e in table.items()})
 
     cause, respelt = map_unique_parts(raw, one, 2)
     return cause.astype(object).where(raw.notna(), None), respelt.eq(True)
@@ -308,8 +314,7 @@ def occupation_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
         key = _key(text)
         if key in table:  # the same letters and marks: spacing and case as usually written
             return table[key], False
-        same = {o for k, o in table.items() if strip_marks(k) == strip_marks(key)}
-        return (same.pop(), True) if len(same) == 1 else (text, False)
+        return _respelt(text, key, table)
 
     occupation, respelt = map_unique_parts(raw, one, 2)
     return occupation.astype(object).where(raw.notna(), None), respelt.eq(True)

@@ -116,13 +116,16 @@ _VOWELS = set("AEIOUY")
 def _known_word(word: str, lexicon: Lexicon) -> bool:
     if lexicon is load_lexicon():  # the packaged lexicon: asked once per word (100k-row columns)
         return _known_packaged_word(word)
+    return _name_word(word, lexicon)
+
+
+def _name_word(word: str, lexicon: Lexicon) -> bool:
     return known_family_name(word) or any(lexicon.weight_of(role, word) for role in ROLES)
 
 
 @lru_cache(maxsize=65536)
 def _known_packaged_word(word: str) -> bool:
-    lexicon = load_lexicon()
-    return known_family_name(word) or any(lexicon.weight_of(role, word) for role in ROLES)
+    return _name_word(word, load_lexicon())
 
 
 def unconfuse_word(word: str, lexicon: Lexicon) -> str:

@@ -582,9 +582,10 @@ def _mend_far_digit(rows: list[dict[str, FieldReading]], axis: str) -> None:
     if len(known) < 4:
         return
     median = known[len(known) // 2]
-    near = [v for v in known if abs(v - median) <= PARCEL_REACH_M]
+    if sum(abs(v - median) <= PARCEL_REACH_M for v in known) < 3:
+        return
     for row, value in zip(rows, values, strict=True):
-        if value is None or abs(value - median) <= PARCEL_REACH_M or len(near) < 3:
+        if value is None or abs(value - median) <= PARCEL_REACH_M:
             continue
         old = row[axis]
         text = old.value_text or ""

@@ -141,19 +141,26 @@ VERTICES = [("1", "1256886.02", "554821.88"), ("2", "1256844.37", "554792.99"),
             ("3", "1256872.80", "554722.28")]  # fmt: skip
 
 
+def _serif_page(size: tuple[int, int], texts: list[tuple[int, int, str]]) -> np.ndarray:
+    """A gray page with ``texts`` ((x, y, text)) in 48-px Liberation Serif."""
+    image = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(SERIF, 48)
+    for x, y, text in texts:
+        draw.text((x, y), text, font=font)
+    return np.asarray(image).copy()
+
+
 @pytest.mark.integration
 def test_vertex_coordinates_the_page_reading_garbles_are_read_again():
     # Tesseract's Vietnamese model reads 554821.88 in Liberation Serif as oo4821.88
-    image = Image.new("L", (1400, 600), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(SERIF, 48)
-    draw.text((100, 60), "Điểm", font=font)
-    draw.text((420, 60), "X (m)", font=font)
-    draw.text((920, 60), "Y (m)", font=font)
-    for i, row in enumerate(VERTICES):
-        for x, text in zip((130, 300, 800), row, strict=True):
-            draw.text((x, 170 + 110 * i), text, font=font)
-    pixels = cv2.cvtColor(np.asarray(image), cv2.COLOR_GRAY2BGR)
+    header = [(100, 60, "Điểm"), (420, 60, "X (m)"), (920, 60, "Y (m)")]
+    cells = [
+        (x, 170 + 110 * i, text)
+        for i, row in enumerate(VERTICES)
+        for x, text in zip((130, 300, 800), row, strict=True)
+    ]
+    pixels = cv2.cvtColor(_serif_page((1400, 600), header + cells), cv2.COLOR_GRAY2BGR)
     page = PageImage(page=1, image=pixels, source_path="v.png", source_sha256="0" * 64, dpi=300)
     result = pipeline.ocr_page(page)
     read = read_tables(result.words, result.image)["vertices"]
@@ -166,12 +173,7 @@ def test_vertex_coordinates_the_page_reading_garbles_are_read_again():
 def test_numbers_read_again_in_one_call_and_taken_where_they_differ():
     # Liberation Serif numbers the Vietnamese model misreads in the table above; a second,
     # right, reading of another number stays as it was
-    image = Image.new("L", (1200, 400), 255)
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.truetype(SERIF, 48)
-    draw.text((100, 60), "554821.88", font=font)
-    draw.text((100, 200), "1101", font=font)
-    pixels = np.asarray(image).copy()
+    pixels = _serif_page((1200, 400), [(100, 60, "554821.88"), (100, 200, "1101")])
     # where the page's reading put them (the boxes of its words)
     words = tesseract.read_words(pixels, lang="vie", psm=3, timeout=30, dpi=300)
     boxes = [min(words, key=lambda w, y=y: abs(w.box[1] - y)).box for y in (70, 210)]
