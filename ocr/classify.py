@@ -50,6 +50,7 @@ EVIDENCE: dict[str, tuple[str, ...]] = {
         "khai tử",
         "Nơi cư trú cuối cùng",
         "Nơi thường trú cuối cùng",
+        "Ngày, tháng, năm chết",
     ),
     # not "Nơi thường trú": birth and death forms print it too (parents', the deceased's)
     # "Họ và tên Quan hệ": a members' table header, whose cells break "Quan hệ với chủ hộ"
@@ -149,15 +150,24 @@ def classify_text(text: str, declared_type: str | None = None) -> Classification
     best_on_line: dict[int, float] = {}
     for score, line in titles.values():
         best_on_line[line] = max(score, best_on_line.get(line, 0.0))
+    # likewise one printed label is one type's: "Họ và tên người khai tử" is death evidence,
+    # not also a birth form's "tên người cha" misread
+    matches = {d: [_best_line_match(e, lines) for e in es] for d, es in EVIDENCE.items()}
+    best_label: dict[int, float] = {}
+    for score, line in itertools.chain.from_iterable(matches.values()):
+        best_label[line] = max(score, best_label.get(line, 0.0))
     scores: dict[str, float] = {}
     for doc_type in TITLES:
         title, line = titles[doc_type]
         if title < best_on_line[line]:
             title = 0.0
         title = max(0.0, (title - 0.6) / 0.4)  # below 60 % similarity counts as no title
-        matches = (_best_line_match(e, lines) for e in EVIDENCE[doc_type])
         # one line is one label: "Họ, chữ đệm, tên: …" is like both "… tên chồng" and "… tên vợ"
-        hits = {line for score, line in matches if score >= EVIDENCE_MIN_MATCH}
+        hits = {
+            line
+            for score, line in matches[doc_type]
+            if score >= EVIDENCE_MIN_MATCH and score >= best_label[line]
+        }
         evidence = min(1.0, len(hits) / EVIDENCE_ENOUGH)
         scores[doc_type] = TITLE_WEIGHT * title + EVIDENCE_WEIGHT * evidence
     if declared_type in scores:

@@ -60,3 +60,16 @@ def test_a_page_whose_title_was_lost_is_told_by_two_labels_of_its_own():
     # a death page whose residence label is the "thường trú" variant
     death = classify_text(MOTTO + "Nơi thường trú cuối cùng: xã A\nNguyên nhân chết: bệnh")
     assert death.doc_type == "death_registration"
+
+
+def test_a_label_is_evidence_for_the_type_it_matches_best_only():
+    # death s77-0003 (harsh, dev): the title was lost and "Họ và tên người khai tử" is also a
+    # near "tên người cha" (birth); credited to both, birth's share kept the page unsure
+    text = (
+        MOTTO + "Nơi thường trú cuối cùng: Tổ dân phố 8\n"
+        "Ngày, tháng năm chế ngày 07 tháng 08 năm 2024\n"
+        "Họ và tên người khai tử TĂNG THỊ UYÊN"
+    )
+    found = classify_text(text)
+    assert found.doc_type == "death_registration"
+    assert found.scores["birth_registration"] == 0.0
