@@ -35,6 +35,8 @@ OCR_PSM = 3  # automatic page segmentation: forms mix centred titles, columns an
 # OSD confidence needed to try a turned page: noisy harsh pages give 0.4-3 for a right answer,
 # and the turned reading is kept only when it reads better, so any answer is worth a try
 ORIENTATION_MIN_CONFIDENCE = 0.0
+# below this OSD confidence, "upright" is no answer for a page that reads badly
+ORIENTATION_UPRIGHT_SURE = 1.0
 # word confidence kept for a second classification of a page whose type was unsure
 CLASSIFY_RETRY_MIN_CONFIDENCE = 30.0
 
@@ -78,11 +80,16 @@ def reads_sideways(words: list[Word]) -> bool:
 
 def _turns_to_try(cleaned: np.ndarray, sideways: bool) -> list[int]:
     """Clockwise turns worth an OCR: OSD's answer (even a weak one: noisy harsh pages give 1-3
-    for a right answer) and, for a page that reads sideways, both quarter turns."""
+    for a right answer) or, when OSD is unsure the page is upright, a half turn; for a page
+    that reads sideways, both quarter turns."""
     found = cleanup.detect_orientation(cleaned)
     turns = []
     if found.rotate and found.confidence >= ORIENTATION_MIN_CONFIDENCE:
         turns.append(found.rotate)
+    elif not found.rotate and found.confidence < ORIENTATION_UPRIGHT_SURE:
+        # OSD finds no script on some blurred, speckled pages: a badly read page that OSD
+        # cannot place may be upside down (the usual turn of a sheet fed the wrong way)
+        turns.append(180)
     if sideways:
         turns += [t for t in (90, 270) if t not in turns]
     return turns

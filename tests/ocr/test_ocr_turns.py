@@ -56,3 +56,20 @@ def test_each_turn_is_of_the_first_cleanup_not_of_a_turn_kept_before(monkeypatch
     assert read == [0, 90, 270]
     assert turned_from == [255, 255]  # both turns of the unmarked first cleanup
     assert pipeline.upright_words(result.words) == 45
+
+
+@pytest.mark.parametrize(
+    ("osd", "sideways", "expected"),
+    [
+        ((0, 0.02), False, [180]),  # OSD cannot place a badly read page: try it upside down
+        ((0, 3.0), False, []),  # OSD sure it is upright: nothing to try
+        ((90, 1.0), False, [90]),
+        ((0, 0.5), True, [180, 90, 270]),
+    ],
+)
+def test_turns_tried_follow_osd_and_a_half_turn_when_osd_is_unsure(
+    monkeypatch, osd, sideways, expected
+):
+    answer = tesseract.Orientation(rotate=osd[0], confidence=osd[1])
+    monkeypatch.setattr(cleanup, "detect_orientation", lambda image, **kw: answer)
+    assert pipeline._turns_to_try(np.zeros((10, 10), np.uint8), sideways) == expected
