@@ -145,6 +145,24 @@ def test_a_faint_rule_that_breaks_into_dots_is_kept():
     assert (no_rules[300:302] < 150).sum() < (page[300:302] < 150).sum() / 2
 
 
+def test_pieces_of_a_blurred_letter_are_kept_and_lone_specks_go():
+    """A blurred stroke is lighter than the ink threshold in places: its dark pieces are dots
+    at that threshold but join their letter at a lighter level; a toner speck joins nothing."""
+    page = form(["Họ và tên:   PHAN THỊ UYÊN", "Dân tộc:   Kinh"])
+    blurred = page.copy()
+    # a slanted stroke from the H of "Họ" down between the lines, light but for two dark spots
+    cv2.line(blurred, (108, 110), (170, 175), 165, 8)
+    for x, y in ((130, 133), (152, 156)):
+        blurred[y - 3 : y + 3, x - 3 : x + 3] = 60
+    blurred[380:386, 1700:1706] = 60  # a lone speck of the same darkness
+    stroke = np.s_[125:180, 115:180]
+    out = cleanup.remove_stray_dots(blurred)
+    assert (out[stroke] < 150).sum() == (blurred[stroke] < 150).sum() > 0
+    assert (out[380:386, 1700:1706] < 150).sum() == 0
+    alone = cleanup.remove_stray_dots(blurred, places=cleanup.DotPlaces(letter_ink=0))
+    assert (alone[stroke] < 150).sum() == 0  # without the lighter level, lost
+
+
 def test_a_turned_clean_page_is_turned_not_cleaned_again(monkeypatch):
     """Where the stray-dot step changed nothing, a turn is the cleaned page turned (as before
     the step existed): no second cleanup."""

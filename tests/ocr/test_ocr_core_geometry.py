@@ -96,3 +96,17 @@ def test_small_text_is_enlarged_and_normal_text_left_alone():
     bigger = cleanup.upscale_small_text(small)
     assert bigger.shape[0] > small.shape[0] * 1.2
     assert cleanup.text_height(bigger) > height * 1.2
+
+
+def test_a_page_half_in_shadow_is_found_whole():
+    """A shadow cast across a phone photo: the paper in it is darker than Otsu's level, which
+    cuts the page along the shadow's soft edge; the page's own sharp edges decide."""
+    page = _page().astype(np.float32)
+    xs = np.arange(page.shape[1], dtype=np.float32)
+    shade = 1.0 - 0.55 / (1.0 + np.exp(-(xs - 500) / 50))  # the right part in shadow
+    page = (page * shade[None, :, None]).astype(np.uint8)
+    corners = [(150, 120), (1080, 180), (1150, 1400), (90, 1330)]
+    photo = _photo(page, corners)
+    quad = cleanup.find_page_quad(photo)
+    assert quad is not None
+    assert np.abs(quad - np.float32(corners)).max() < 15
