@@ -189,12 +189,13 @@ def page_edge_steps(small: Image, quad: np.ndarray, reach: float = 4.0) -> np.nd
         if ok.sum() < 4:
             steps.append(np.inf)
             continue
-
-        def at(p: np.ndarray) -> np.ndarray:
-            return small[p[:, 1].round().astype(int), p[:, 0].round().astype(int)].astype(float)
-
-        steps.append(float(np.median(at(inner[ok]) - at(outer[ok]))))
+        steps.append(float(np.median(_gray_at(small, inner[ok]) - _gray_at(small, outer[ok]))))
     return np.array(steps)
+
+
+def _gray_at(gray: Image, points: np.ndarray) -> np.ndarray:
+    """Gray levels at (x, y) points, nearest pixel."""
+    return gray[points[:, 1].round().astype(int), points[:, 0].round().astype(int)].astype(float)
 
 
 def _quad_of_mask(
@@ -670,12 +671,11 @@ def _spare_letter_parts(marks: _Marks, stray: np.ndarray, places: DotPlaces) -> 
     lettered = np.zeros(count, bool)
     lettered[np.unique(joined[marks.anchor[marks.labels]])] = True
     lettered[0] = False
-    out = stray.copy()
-    for i in np.nonzero(stray)[0]:
-        x, y, w, h = marks.stats[i, :4]
-        part = joined[y : y + h, x : x + w][marks.labels[y : y + h, x : x + w] == i]
-        out[i] = not lettered[part.max()]
-    return out
+    # a mark lies wholly inside one lighter blob: any of its pixels tells which
+    on_letter = np.zeros(len(stray), bool)
+    pixels = stray[marks.labels]
+    on_letter[marks.labels[pixels]] = lettered[joined[pixels]]
+    return stray & ~on_letter
 
 
 def _spare_rules(marks: _Marks, stray: np.ndarray, places: DotPlaces) -> np.ndarray:
