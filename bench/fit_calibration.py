@@ -1,89 +1,199 @@
-"""Fit the confidence calibration table (``ocr/calibration.json``) from ``sohoa eval`` results.
+"""Fit the confidence calibration (``sohoa/calibration.json``) on generator pages.
 
-Run ``sohoa eval`` with ``SOHOA_CALIBRATION=0`` (raw confidences) on generator pages of seeds of
-your own, save the JSON, then::
+    .venv/bin/python bench/fit_calibration.py var/dev77/clean var/dev77/mild var/devh77/harsh \
+        --cache var/fit_cache --note "seeds 77 and 4242, 14 pages per type and level"
 
-    .venv/bin/python bench/fit_calibration.py var/x/eval-clean.json var/x/eval-harsh.json \
-        --note "birth, seed 4141, 12 pages × clean/mild/harsh"
+Each directory holds generator pages with their truth (``sample_scans.generate``). The pages are
+read with calibration off (``SOHOA_CALIBRATION=0``: raw reading confidences, doubts leave them
+unchanged), through the OCR cache of ``bench/eval_cached.py`` (a first run fills it), prepared
+as ``sohoa eval`` prepares them, and every value read is scored against the truth. Then:
 
-The bands' counts are summed over the files, then made monotone by pooling adjacent violators
-(isotonic regression on the bins, weighted by their counts): each band's calibrated confidence
-is the share of values in it that were right. Bands with no values take their neighbour's.
+- per kind of field (``sohoa.confidence.KINDS``), a logistic regression (scikit-learn) of
+  "the value is right" on the reading's raw confidence and the page's confidence, fitted on the
+  values no flag touched;
+- per doubting reason (``transforms.flags.DOUBTS``), the odds factor that makes the model's
+  chances fit the values that reason touched (maximum likelihood, at most 1: a doubt never
+  raises a confidence); a reason seen on fewer than ``MIN_DOUBTED`` values takes the factor of
+  all doubted values together.
+
+A development tool, not a test; the file it writes says how it was made.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
+from collections import defaultdict
 from datetime import date
 from pathlib import Path
 
+import numpy as np
+from scipy.optimize import minimize_scalar
+from scipy.special import expit
+from sklearn.linear_model import LogisticRegression
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+MIN_DOUBTED = 20
 
 
-def pool_adjacent_violators(values: list[float], weights: list[float]) -> list[float]:
-    """Non-decreasing fit of ``values`` (weighted least squares)."""
-    blocks = [[v, w, 1] for v, w in zip(values, weights, strict=True)]
-    i = 0
-    while i < len(blocks) - 1:
-        if blocks[i][0] > blocks[i + 1][0]:
-            v1, w1, n1 = blocks[i]
-            v2, w2, n2 = blocks[i + 1]
-            w = w1 + w2
-            blocks[i] = [(v1 * w1 + v2 * w2) / w if w else (v1 + v2) / 2, w, n1 + n2]
-            del blocks[i + 1]
-            i = max(i - 1, 0)
-        else:
-            i += 1
-    out: list[float] = []
-    for v, _w, n in blocks:
-        out.extend([v] * n)
+def scored_values(extractions, records, truths) -> list[dict]:
+    """One dict per value read: kind, raw confidence, page confidence, reasons on it, right."""
+    from sohoa.confidence import field_kind
+    from sohoa.evaluate import NESTED_FIELDS, pair_rows, values_equal
+    from sohoa.national_format import NATIONAL_FIELDS
+
+    out = []
+    for truth, image in truths:
+        key = (str(image), truth.get("page", 1))
+        record, ex = records.get(key), extractions.get(key)
+        if record is None or ex is None:
+            continue
+        reasons = defaultdict(set)
+        for flag in record.get("flags") or []:
+            reasons[flag.get("field")].add(flag.get("reason"))
+        got, conf = record["fields"], record["confidence"]
+        cells = [
+            (name, truth["fields"].get(name), got.get(name), conf.get(name))
+            for name in NATIONAL_FIELDS[truth["doc_type"]]
+            if name not in NESTED_FIELDS
+        ]
+        for table, row_key in NESTED_FIELDS.items():
+            if table not in NATIONAL_FIELDS[truth["doc_type"]]:
+                continue
+            confs = conf.get(table) or []
+            for want, read, i in pair_rows(truth["fields"].get(table) or [], got.get(table) or [],
+                                           row_key):  # fmt: skip
+                if i is None:
+                    continue
+                cells += [
+                    (f"{table}[{i}].{n}", want.get(n), read.get(n), (confs[i] or {}).get(n))
+                    for n in read
+                ]
+        for name, want, value, confidence in cells:
+            if value is None or confidence is None:
+                continue
+            out.append(
+                {
+                    "kind": field_kind(re.sub(r"\[\d+\]", "", name)),
+                    "reading": float(confidence),
+                    "page": ex.page_confidence,
+                    "reasons": sorted(reasons.get(name, ())),
+                    "right": bool(values_equal(value, want)),
+                }
+            )
     return out
 
 
-def fit(results: list[dict]) -> list[dict]:
-    bands: dict[str, list[int]] = {}
-    for result in results:
-        for b in result["confidence_bands"]:
-            n = bands.setdefault(b["band"], [0, 0])
-            n[0] += b["fields"]
-            n[1] += b["right"]
-    names = sorted(bands, key=lambda s: float(s.split("-")[0]))
-    acc = [bands[n][1] / bands[n][0] if bands[n][0] else None for n in names]
-    for i in range(len(acc)):  # empty bands take the previous band's value (or the next one's)
-        if acc[i] is None:
-            acc[i] = next((a for a in reversed(acc[:i]) if a is not None), None)
-    first = next((a for a in acc if a is not None), 0.0)
-    acc = [first if a is None else a for a in acc]
-    fitted = pool_adjacent_violators(acc, [bands[n][0] for n in names])
-    return [
-        {
-            "raw_from": float(n.split("-")[0]),
-            "calibrated": round(f, 4),
-            "fields": bands[n][0],
-            "right": bands[n][1],
+def read_pages(directory: Path, cache: Path) -> list[dict]:
+    import eval_cached
+
+    import ocr.pipeline as pipeline
+    from sohoa.batch import extract_files, prepare_records
+    from sohoa.evaluate import truth_files
+
+    cache.mkdir(parents=True, exist_ok=True)
+    pipeline.ocr_page = eval_cached._cached_ocr_page(cache, refresh=False)
+    truths = []
+    for path in truth_files(directory):
+        truth = json.loads(path.read_text("utf-8"))
+        truths.append((truth, path.parent / truth["image"]))
+    extractions = extract_files([image for _, image in truths])
+    prepared = prepare_records(extractions).records()
+    records = {(str(r["source_file"]), r["page"]): r for r in prepared}
+    by_page = {(ex.source_file, ex.page): ex for ex in extractions}
+    return scored_values(by_page, records, truths)
+
+
+def fit_kinds(values: list[dict]) -> dict[str, dict[str, float]]:
+    from sohoa.confidence import KINDS
+
+    kinds = {}
+    for kind in KINDS:
+        clean = [v for v in values if v["kind"] == kind and not v["reasons"]]
+        x = np.array([[v["reading"], v["page"]] for v in clean])
+        y = np.array([v["right"] for v in clean])
+        model = LogisticRegression(C=100.0).fit(x, y)  # two inputs, thousands of values
+        kinds[kind] = {
+            "intercept": round(float(model.intercept_[0]), 4),
+            "reading": round(float(model.coef_[0][0]), 4),
+            "page": round(float(model.coef_[0][1]), 4),
+            "values": len(clean),
+            "right": int(y.sum()),
         }
-        for n, f in zip(names, fitted, strict=True)
-    ]
+    return kinds
+
+
+def odds_factor(z: np.ndarray, right: np.ndarray) -> float:
+    """exp(d) for the shift d of the log-odds ``z`` that best fits ``right`` (at most 1)."""
+
+    def loss(d: float) -> float:
+        p = np.clip(expit(z + d), 1e-9, 1 - 1e-9)
+        return -float(np.sum(np.where(right, np.log(p), np.log(1 - p))))
+
+    d = minimize_scalar(loss, bounds=(-10.0, 0.0), method="bounded").x
+    return round(float(np.exp(d)), 4)
+
+
+def fit_doubts(values: list[dict], kinds: dict[str, dict[str, float]]) -> dict[str, dict]:
+    from transforms.flags import DOUBTS
+
+    def log_odds(v: dict) -> float:
+        w = kinds[v["kind"]]
+        return w["intercept"] + w["reading"] * v["reading"] + w["page"] * v["page"]
+
+    doubted = [v for v in values if v["reasons"] and set(v["reasons"]) <= DOUBTS]
+    if not doubted:
+        return {}
+    everyone = odds_factor(
+        np.array([log_odds(v) for v in doubted]), np.array([v["right"] for v in doubted])
+    )
+    doubts = {}
+    for reason in sorted(DOUBTS):
+        mine = [v for v in doubted if reason in v["reasons"]]
+        factor = everyone
+        if len(mine) >= MIN_DOUBTED:
+            factor = odds_factor(
+                np.array([log_odds(v) for v in mine]), np.array([v["right"] for v in mine])
+            )
+        doubts[reason] = {
+            "factor": factor,
+            "values": len(mine),
+            "right": sum(v["right"] for v in mine),
+        }
+    return doubts
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("results", nargs="+", type=Path, help="sohoa eval --json outputs")
-    ap.add_argument("--note", default="", help="what pages the results came from")
-    ap.add_argument("--out", type=Path, default=ROOT / "ocr" / "calibration.json")
+    ap.add_argument("directories", nargs="+", type=Path, help="generator pages with truth")
+    ap.add_argument("--cache", type=Path, default=Path("var/ocr_cache"), help="OCR cache")
+    ap.add_argument("--note", default="", help="what pages these are")
+    ap.add_argument("--out", type=Path, default=ROOT / "sohoa" / "calibration.json")
     args = ap.parse_args()
-    results = [json.loads(p.read_text("utf-8")) for p in args.results]
-    table = {
-        "made_by": "bench/fit_calibration.py (binned isotonic fit of sohoa eval confidence bands)",
+    os.environ["SOHOA_CALIBRATION"] = "0"  # raw confidences; worker processes inherit it
+    from sohoa import confidence
+
+    confidence._model.cache_clear()
+    values = [v for d in args.directories for v in read_pages(d, args.cache)]
+    kinds = fit_kinds(values)
+    doubts = fit_doubts(values, kinds)
+    model = {
+        "made_by": "bench/fit_calibration.py (logistic regression per kind of field on the "
+        "reading's and the page's raw confidence; odds factors of doubts)",
         "made_on": date.today().isoformat(),
-        "from": args.note or ", ".join(str(p) for p in args.results),
-        "bins": fit(results),
+        "from": args.note or ", ".join(str(d) for d in args.directories),
+        "kinds": kinds,
+        "doubts": {reason: d["factor"] for reason, d in doubts.items()},
+        "doubted_values": {reason: [d["values"], d["right"]] for reason, d in doubts.items()},
     }
-    args.out.write_text(json.dumps(table, indent=2, ensure_ascii=False) + "\n", "utf-8")
-    print(json.dumps(table, indent=2, ensure_ascii=False))
+    args.out.write_text(json.dumps(model, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    print(json.dumps(model, indent=2, ensure_ascii=False))
     return 0
 
 

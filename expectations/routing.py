@@ -4,10 +4,13 @@ A record needs review when any of its fields has a confidence below
 ``settings.review_confidence_threshold`` (fields with no value are not counted; in a table,
 every cell with a value counts), when its table's row numbers have a gap (a row was not read)
 or a table that always has rows (members, holders) has none,
-or when it carries any flag (a transform repaired or doubted a value, an expectation failed).
-Of the rest, ``settings.audit_sample_share`` is sent to review anyway with reason
-``audit_sample``; the choice is a hash of the ``record_id``, so re-running a batch picks the same
-records.
+or when it carries a flag that is more than a doubt (an expectation failed, a value was refused
+or contradicts another). A doubt (``transforms.flags.DOUBTS``: a value mended or guessed from a
+list) has already lowered its field's confidence by a factor fitted on generator pages, so it
+counts through the threshold; an auto-accepted record does not keep its doubts as flags (a
+stored flag is an open question for a reviewer), its confidences still show them. Of the rest,
+``settings.audit_sample_share`` is sent to review anyway with reason ``audit_sample``; the
+choice is a hash of the ``record_id``, so re-running a batch picks the same records.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sohoa.settings import Settings
-from transforms.flags import make_flag
+from transforms.flags import forces_review, make_flag
 
 
 def _audit_draw(record_ids: pd.Series) -> np.ndarray:
@@ -99,7 +102,7 @@ def route(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         low |= present & (conf < threshold)
     flags = df["flags"] if "flags" in df.columns else pd.Series([[]] * len(df), index=df.index)
     flags = _flag_table_gaps(df, flags)
-    flagged = flags.map(lambda f: bool(f)).to_numpy(dtype=bool)
+    flagged = flags.map(lambda fs: any(forces_review(f) for f in fs)).to_numpy(dtype=bool)
     needs = low | flagged
 
     record_ids = df["record_id"] if "record_id" in df.columns else pd.Series(df.index.astype(str))
@@ -108,6 +111,8 @@ def route(df: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
     reasons = flags.map(lambda fs: sorted({f["reason"] for f in fs}) if fs else []).tolist()
     new_flags = [list(f) if isinstance(f, list) else [] for f in flags]
+    for i in np.flatnonzero(~needs):  # only doubts, weighed and passed
+        reasons[i], new_flags[i] = [], []
     for i in np.flatnonzero(low):
         reasons[i] = [*reasons[i], "low_confidence"]
     for i in np.flatnonzero(audit):

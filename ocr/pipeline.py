@@ -7,14 +7,10 @@ Everything here is a module-level function so pages can be sent to worker proces
 
 from __future__ import annotations
 
-import itertools
-import json
 import logging
-import os
 import re
 import time
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +21,7 @@ from ocr.cleanup import DEFAULT_STEPS, CleanupSteps, clean_page
 from ocr.extract import extract_fields, page_text, split_printed_spaces
 from ocr.forms import spec_for
 from ocr.ingest import PageImage, iter_pages, sha256_file
+from sohoa.confidence import calibrate, field_kind, page_confidence
 from sohoa.errors import InputFileError, OcrFailedError, OcrTimeoutError, SohoaError
 from sohoa.settings import get_settings
 from sohoa.types import FieldReading, PageExtraction, Word
@@ -161,40 +158,18 @@ def ocr_page(
     return PageOcr(page, cleaned, words, time.perf_counter() - start)
 
 
-CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
-
-
-@lru_cache(maxsize=1)
-def _calibration_points() -> tuple[tuple[float, ...], tuple[float, ...]] | None:
-    """(raw confidences, calibrated confidences) at the bins' midpoints, or None when off.
-
-    ``ocr/calibration.json`` is made by ``bench/fit_calibration.py`` (how is recorded in the
-    file); ``SOHOA_CALIBRATION=0`` turns calibration off (raw Tesseract-based confidences), which
-    is how the pages for a new fit are measured.
-    """
-    if os.environ.get("SOHOA_CALIBRATION", "1") == "0" or not CALIBRATION_FILE.exists():
-        return None
-    bins = json.loads(CALIBRATION_FILE.read_text("utf-8"))["bins"]
-    starts = [float(b["raw_from"]) for b in bins] + [1.0]
-    xs = tuple((a + b) / 2 for a, b in itertools.pairwise(starts))
-    return xs, tuple(float(b["calibrated"]) for b in bins)
-
-
-def calibrate(confidence: float) -> float:
-    """A reading's raw confidence (mean word confidence) → the chance that it is right, by the
-    calibration table (linear between bin midpoints); unchanged when calibration is off."""
-    points = _calibration_points()
-    if points is None:
-        return confidence
-    return round(float(np.interp(confidence, points[0], points[1])), 4)
-
-
 def _calibrate_readings(extraction: PageExtraction) -> None:
-    readings = list(extraction.fields.values())
-    readings += [r for rows in extraction.tables.values() for row in rows for r in row.values()]
-    for reading in readings:
+    """Every read value's raw confidence → the chance that it is right (``sohoa.confidence``),
+    by the kind of its field and how well the whole page read."""
+    page = extraction.page_confidence
+    readings = [(name, r) for name, r in extraction.fields.items()]
+    readings += [
+        (name, r) for rows in extraction.tables.values() for row in rows for name, r in row.items()
+    ]
+    for name, reading in readings:
         if reading.value_text is not None:
-            reading.confidence = calibrate(reading.confidence)
+            confidence = calibrate(reading.confidence, field_kind(name), page)
+            reading.confidence = round(confidence, 4)
 
 
 def extract_page_ocr(
@@ -218,6 +193,7 @@ def extract_page_ocr(
         page_text=text,
         ocr_seconds=round(result.seconds, 3),
         ocr_engine=engine,
+        page_confidence=page_confidence(result.words),
     )
     if found.disagrees_with_declared:
         log.warning(

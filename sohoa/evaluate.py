@@ -29,6 +29,7 @@ from rapidfuzz.distance import Levenshtein
 
 from sohoa.batch import extract_files, prepare_records
 from sohoa.national_format import NATIONAL_FIELDS
+from transforms.flags import forces_review
 
 # A table's rows are paired with the truth's by this key where both have it, else in order.
 NESTED_FIELDS = {"members": "member_index", "holders": None, "vertices": "point"}
@@ -283,7 +284,8 @@ def _score(tally, truth, record, page_text, truth_text, seconds) -> None:
             seen.append((float(conf or 0.0) if not isinstance(conf, list) else 0.0, ok))
     if record is not None:
         tally.observations.extend(seen)
-        flagged = any(f.get("reason") != "audit_sample" for f in record.get("flags") or [])
+        flags = [f for f in record.get("flags") or [] if f.get("reason") != "audit_sample"]
+        flagged = any(forces_review(f) for f in flags)
         tally.record_observations.append((flagged, seen))
 
 

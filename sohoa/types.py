@@ -49,6 +49,7 @@ class PageExtraction:
     message: str | None = None  # sentence for people when not ok
     ocr_seconds: float = 0.0
     ocr_engine: str = ""
+    page_confidence: float = 0.0  # mean confidence of the page's words (sohoa.confidence)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from sohoa.confidence import scale_odds
 from sohoa.national_format import (
     ENVELOPE_FIELDS,
     EXTRACTED_FIELDS,
@@ -108,7 +109,7 @@ def normalise(raw: pd.DataFrame, doc_type: str) -> pd.DataFrame:
             if conf_col in raw.columns
             else np.full(len(raw), np.nan)
         )
-        out[f"conf__{f}"] = pd.Series(base * factors.get(f, 1.0), index=raw.index)
+        out[f"conf__{f}"] = pd.Series(scale_odds(base, factors.get(f, 1.0)), index=raw.index)
         if src and f"box__{src}" in raw.columns:  # where on the page the value was read
             out[f"box__{f}"] = raw[f"box__{src}"]
     for f in raw_fields:
@@ -273,14 +274,19 @@ def normalise_table(raw: pd.DataFrame, result: pd.DataFrame, doc_type: str, tabl
         values = {f: _plain_column(columns[f]) if f in columns else empty for f in row_fields}
         texts = {f: text[f].tolist() for f in raw_fields}
         confs = {}
+        parents = rows["_parent"].to_numpy()
         for f in row_fields:
             src = sources.get(f)
-            base = rows[f"conf__{src}"].to_numpy(float) if src else np.full(len(rows), np.nan)
-            rounded = np.round(base * factors.get(f, 1.0), 4)
+            if src:
+                base = rows[f"conf__{src}"].to_numpy(float)
+            elif f"conf__{f}" in result.columns:  # copied from the record (a member's book)
+                base = result[f"conf__{f}"].to_numpy(float)[parents]
+            else:
+                base = np.full(len(rows), np.nan)
+            rounded = np.round(scale_odds(base, factors.get(f, 1.0)), 4)
             cells = rounded.astype(object)  # Python floats
             cells[np.isnan(rounded)] = None
             confs[f] = cells.tolist()
-        parents = rows["_parent"].to_numpy()
         nested = _group(_rows_of(values, row_fields), parents, n)
         nested_raw = _group(_rows_of(texts, raw_fields), parents, n)
         nested_conf = _group(_rows_of(confs, row_fields), parents, n)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sohoa.confidence import doubt_factor
+
 # reason → (Vietnamese, English)
 REASONS: dict[str, tuple[str, str]] = {
     "unparseable_date": ("Không đọc được ngày tháng", "The date could not be read"),
@@ -189,17 +191,26 @@ REASONS: dict[str, tuple[str, str]] = {
     ),
 }
 
-# How much a flag lowers the confidence of its field (value kept but doubted, or refused → 0).
+# Values a rule mended or guessed (kept, but doubted): each multiplies the odds that the value is
+# right by a factor fitted on generator pages (``sohoa/calibration.json``); such a value goes to
+# review only when its confidence falls below the threshold. Every other flag sends its record to
+# review.
+DOUBTS = frozenset(
+    {
+        "name_repaired",
+        "ethnicity_guessed",
+        "nationality_guessed",
+        "id_ocr_repaired",
+        "place_name_mended",
+        "relationship_guessed",
+        "religion_guessed",
+        "cause_respelt",
+        "occupation_respelt",
+    }
+)
+# How much any other flag lowers its field's odds of being right (value kept but contradicted,
+# or refused → 0).
 CONFIDENCE_FACTOR: dict[str, float] = {
-    "name_repaired": 0.7,
-    "ethnicity_guessed": 0.7,
-    "nationality_guessed": 0.7,
-    "id_ocr_repaired": 0.7,
-    "place_name_mended": 0.8,
-    "relationship_guessed": 0.7,
-    "religion_guessed": 0.7,
-    "cause_respelt": 0.7,
-    "occupation_respelt": 0.7,
     "id_sex_mismatch": 0.5,
     "id_year_mismatch": 0.5,
 }
@@ -261,11 +272,21 @@ class FlagCollector:
         return sorted(rows.items())
 
     def confidence_factors(self) -> dict[str, np.ndarray]:
-        """field → per-row multiplier (1.0 where the field has no flag)."""
+        """field → per-row odds factor (1.0 where the field has no flag; the lowest where it has
+        several); ``sohoa.confidence.scale_odds`` applies it."""
         factors: dict[str, np.ndarray] = {}
         for positions, field_name, reason, _ in self._items:
             f = factors.setdefault(field_name, np.ones(self.n))
-            f[positions] = np.minimum(
-                f[positions], CONFIDENCE_FACTOR.get(reason, DEFAULT_CONFIDENCE_FACTOR)
-            )
+            f[positions] = np.minimum(f[positions], reason_factor(reason))
         return factors
+
+
+def reason_factor(reason: str) -> float:
+    if reason in DOUBTS:
+        return doubt_factor(reason)
+    return CONFIDENCE_FACTOR.get(reason, DEFAULT_CONFIDENCE_FACTOR)
+
+
+def forces_review(flag: dict) -> bool:
+    """A flag sends its record to review unless it only doubts a value (``DOUBTS``)."""
+    return flag.get("reason") not in DOUBTS

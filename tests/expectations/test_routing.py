@@ -19,12 +19,26 @@ def frame(n: int, conf: float = 0.95, flags=None) -> pd.DataFrame:
 
 def test_low_confidence_and_flags_need_review():
     s = dataclasses.replace(get_settings(), audit_sample_share=0.0)
-    out = route(frame(3, flags=[[], [{"field": "x", "reason": "name_repaired"}], []]), s)
+    out = route(frame(3, flags=[[], [{"field": "x", "reason": "malformed_name"}], []]), s)
     assert out.status.tolist() == ["auto_accepted", "needs_review", "auto_accepted"]
-    assert out.review_reasons.tolist()[1] == ["name_repaired"]
+    assert out.review_reasons.tolist()[1] == ["malformed_name"]
     out = route(frame(2, conf=0.5), s)
     assert out.status.tolist() == ["needs_review"] * 2
     assert out.review_reasons.tolist()[0] == ["low_confidence"]
+
+
+def test_a_doubt_counts_through_the_confidence_it_lowered():
+    s = dataclasses.replace(get_settings(), audit_sample_share=0.0)
+    doubt = [{"field": "child_full_name", "reason": "name_repaired"}]
+    sure = route(frame(1, conf=0.95, flags=[list(doubt)]), s)
+    assert sure.status.tolist() == ["auto_accepted"]
+    assert sure["flags"].tolist() == [[]] and sure.review_reasons.tolist() == [[]]
+    unsure = route(frame(1, conf=0.6, flags=[list(doubt)]), s)
+    assert unsure.status.tolist() == ["needs_review"]
+    assert unsure["flags"].tolist() == [doubt]
+    assert unsure.review_reasons.tolist() == [["name_repaired", "low_confidence"]]
+    both = route(frame(1, conf=0.95, flags=[[*doubt, {"field": "x", "reason": "bad_format"}]]), s)
+    assert both.status.tolist() == ["needs_review"] and len(both["flags"].tolist()[0]) == 2
 
 
 def test_audit_sample_is_deterministic_and_about_the_share():

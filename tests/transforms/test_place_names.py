@@ -6,6 +6,7 @@ import re
 import pandas as pd
 import pytest
 
+from sohoa import confidence
 from transforms import normalise
 from transforms.place_names import is_place_field, mend_place, mend_place_column
 
@@ -175,4 +176,6 @@ def test_normalise_flags_the_mended_place_and_keeps_what_was_read(raw_birth):
     assert ("registration_authority_text", "place_name_mended") in reasons
     assert as_read["flags"] == []
     conf = "conf__registration_authority_text"
-    assert mended[conf] == pytest.approx(0.8 * as_read[conf])
+    factor = confidence.doubt_factor("place_name_mended")
+    assert factor < 1.0  # the committed model doubts a mended name
+    assert mended[conf] == pytest.approx(confidence.scale_odds(as_read[conf], factor))

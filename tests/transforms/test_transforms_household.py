@@ -37,3 +37,11 @@ def test_members_nested_in_national_format():
     assert {f["field"] for f in row["flags"]} >= {"members[1].date_of_birth"}
     assert row["raw__members"][1]["date_of_birth"] == "31/02/1962"
     assert row["conf__members"][0]["full_name"] == 0.9
+
+
+def test_a_members_book_number_is_as_sure_as_the_books():
+    members = [{"member_index": "1", "full_name": "NGUYỄN VĂN AN"}, {"member_index": "2"}]
+    raw = _raw(members).assign(conf__household_book_number=0.83)
+    row = normalise(raw, "household_registration").iloc[0]
+    assert [m["household_book_number"] for m in row["members"]] == ["259768353"] * 2
+    assert [c["household_book_number"] for c in row["conf__members"]] == [0.83, 0.83]
