@@ -49,6 +49,7 @@ _VN_LOWER = (
     + "bcdđfghjklmnpqrstvwxz"
 )
 _VN_UPPER = _VN_LOWER.upper()
+_MARKED_LOWER = "".join(c for c in _VN_LOWER if not c.isascii())
 _FOREIGN_LETTERS = "".join(
     c for c in map(chr, range(0xC0, 0x250)) if c.isalpha() and c not in _VN_LOWER + _VN_UPPER
 )
@@ -77,10 +78,11 @@ MERGED_SYLLABLES = (
 # (``Thuận. Hạnh``, ``thu.tiền``; abbreviations are one or two capitals: ``TP.``, ``X.``, ``P.3``),
 # or a mark glued to an administrative word (``huyện, Bắc Bình``, ``Thôn- Liên Hòa``).
 _UNIT_WORDS = (
-    "xã|phường|huyện|quận|tỉnh|thôn|tổ|ấp|thị trấn|thành phố|thị xã|khu phố|buôn|bon|đường"
+    "xã|phường|huyện|quận|tỉnh|thôn|tổ|ấp|thị trấn|thành phố|thị xã|khu phố|buôn|bon|đường|số"
 )
 STRAY_PUNCTUATION = (
     rf"[a-zà-ỹđ]{{2}}\.{_SPACE}*[A-Za-zÀ-ỹĐđ]"
+    rf"|(?:^|{_SPACE})[.,][A-Za-zÀ-ỹĐđ]"  # a speck before a word: "Trạm Y tế .xã"
     rf"|(?i:(?:^|[ \t\n\r\f\v,])(?:{_UNIT_WORDS})[,.\-'’])"
 )
 # The bodies that register civil status and issue land certificates, as they are written: a
@@ -240,6 +242,7 @@ GARBLED_PLACE_WORD = (
     rf"|(?:^|[ \t\n\r\f\v,])(?i:{_CLOSED_WORDS})[{_VN_LOWER}{_VN_UPPER}]"
     rf"|(?i:{_GLUED_UNIT_WORDS})"
     rf"|[0-9][{_VN_LOWER}{_VN_UPPER}]{{2,}}[0-9]"
+    rf"|(?:^|,){_SPACE}*[0-9][{_MARKED_LOWER}]"  # "7ổ dân phố": a T read as a 7
     rf"|[{_VN_LOWER}][{_VN_UPPER}]"
     rf"|[{_FOREIGN_LETTERS}]"
 )

@@ -84,6 +84,9 @@ def test_a_value_that_ran_into_the_next_line(text, swallowed):
         ("Nhà nước giao đất có thu.tiền sử dụng đất", True),
         ("UBND xã Hòa Thắng, huyện, Bắc Bình, tỉnh Bình Thuận", True),
         ("Thôn- Liên Hòa, xã Lộc Bảo", True),
+        ("Trạm Y tế .xã Trạm Hành, thành phố Đà Lạt", True),
+        ("Số.192 đường Phạm Ngọc Thạch, phường Nghĩa Đức", True),
+        ("Số 192 đường Phạm Ngọc Thạch, phường Nghĩa Đức", False),
         ("Số 12, P.3, Q.1, TP. Hồ Chí Minh", False),  # abbreviations
         ("TT. Di Linh, H. Di Linh, tỉnh Lâm Đồng", False),
         ("Thôn 1, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm Đồng.", False),  # the end of the text
@@ -156,11 +159,13 @@ def test_no_false_alarm_on_the_names_of_the_province():
         ("Tổ 15, xã Quảng Ngãi, huyện Đạ HuQsi, tỉnh Lâm Đồng", True),
         ("huyện Tuy Phong, tỉnhi Bình Thuận", True),
         ("huyện Tuy Phong, tỉnh Bïnh Thuận", True),
+        ("7ổ dân phố 5, xã Quảng Ngãi, huyện Đạ Huoai", True),
         # as clerks write them
         ("Tổ 6, xã Trạm Hành, thành phố Đà Lạt, tỉnh Lâm Đồng", False),
         ("Tổ dân phố 3, phường 12, quận Gò Vấp", False),
         ("Số 232/5B đường Trần Phú, thị trấn Ma Lâm", False),
         ("Thôn 12A, xã Đạ Huoai, TP. Bảo Lộc", False),
+        ("12a Trần Phú, phường 3, thành phố Đà Lạt", False),
         ("Tô Hiệu, Tịnh Hiệp, Quảng Ngãi", False),  # communes written without "xã"
         ("buôn K'Mạ, xã Ea H'Leo, tỉnh Đắk Lắk", False),
         ("Bệnh viện Đa khoa tỉnh Đắk Nông", False),
