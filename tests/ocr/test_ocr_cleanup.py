@@ -280,3 +280,16 @@ def test_erasing_a_level_strike_clears_it_between_letters():
     assert (erased[row][between] < 160).mean() < 0.4
     assert (erased[:270] == struck[:270]).all() and (erased[290:] == struck[290:]).all()
     assert cleanup.erase_slanted_strokes(page) is page
+
+
+def test_only_a_blurred_page_is_sharpened():
+    sharp = text_page(800, 800, 8)
+    blurred = cv2.GaussianBlur(sharp, (0, 0), 3.0)
+    assert cleanup.blur_level(sharp) < 1.0 <= cleanup.blur_level(blurred)
+    assert cleanup.blur_level(np.full((50, 50), 255, np.uint8)) == 0.0  # no ink at all
+    assert np.array_equal(cleanup.sharpen_blurred(sharp), sharp)
+    crisper = cleanup.sharpen_blurred(blurred)
+    # the letters' edges get steeper: more of the rim goes to ink or paper
+    assert cleanup.blur_level(crisper) < cleanup.blur_level(blurred)
+    edges = [np.abs(cv2.Sobel(img, cv2.CV_32F, 1, 0)).mean() for img in (blurred, crisper)]
+    assert edges[1] > 1.2 * edges[0]
