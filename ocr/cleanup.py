@@ -10,6 +10,7 @@ What each step measurably does on the generator pages is recorded in ``ocr/READM
 from __future__ import annotations
 
 import logging
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -464,12 +465,15 @@ def blur_level(gray: Image) -> float:
     under 0.9; Gaussian or motion blur 0.4-2.4, half above 1.0)."""
     gray = to_gray(gray)
     level, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    ink = (gray < 0.6 * level).astype(np.uint8)
-    if not ink.any():
+    ink_below, paper_from = math.ceil(0.6 * level), math.ceil(0.95 * level)  # gray levels
+    # OpenCV calls, not NumPy masks: this runs on every page (about 3 × faster)
+    _, ink = cv2.threshold(gray, ink_below - 1, 1, cv2.THRESH_BINARY_INV)
+    inked = cv2.countNonZero(ink)
+    if not inked:
         return 0.0
-    near = cv2.dilate(ink, np.ones((7, 7), np.uint8)).astype(bool)
-    rim = near & (gray >= 0.6 * level) & (gray < 0.95 * level)
-    return float(rim.sum() / ink.sum())
+    near = cv2.dilate(ink, np.ones((7, 7), np.uint8))
+    rim = cv2.bitwise_and(near, cv2.inRange(gray, ink_below, paper_from - 1))
+    return cv2.countNonZero(rim) / inked
 
 
 def sharpen_blurred(
