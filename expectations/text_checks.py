@@ -25,8 +25,10 @@ from functools import lru_cache
 
 import great_expectations.expectations as gxe
 import pandas as pd
+from rapidfuzz.distance import Levenshtein
 
-from sohoa.national_format import KINH_FAMILY_NAMES
+from ocr.text import is_syllable
+from sohoa.national_format import KINH_FAMILY_NAMES, OTHER_FAMILY_NAMES
 from transforms.admin_units import (
     expand_abbreviations,
     province_names,
@@ -345,6 +347,42 @@ def family_name_plausible(name: str) -> bool:
     return known_family_name(first) or strip_marks(first) not in _family_names()
 
 
+def _kinh_name_word(word: str, role: str | None = None) -> bool:
+    from transforms.names import ROLES, load_lexicon
+
+    lexicon = load_lexicon()
+    roles = (role,) if role else ROLES
+    return (role in (None, "family") and word in KINH_FAMILY_NAMES) or any(
+        lexicon.weight_of(r, word) > 0 for r in roles
+    )
+
+
+def name_words_plausible(name: str) -> bool:
+    """False when a Kinh name holds a word that is no Vietnamese syllable (``HƠOÀNG VĂN
+    NGHĨA``, ``PHẠM VĂN EBOIIG``): every word of a Kinh name is one. A name is Kinh when its
+    first word is a Kinh family name or two of its other words are Kinh name syllables (then a
+    first word of another people, ``KATƠR THỊ LY``, passes); a name with an apostrophe
+    (K' BRỒNG) or of another people (KA SÔ, H' BLIH AYUN) is not checked."""
+    if not isinstance(name, str) or not name or "'" in name or "’" in name:
+        return True
+    words = [w for w in re.split(r"[ -]", name) if w]
+    if _kinh_name_word(words[0], "family"):
+        return all(is_syllable(w) for w in words)
+    rest = words[1:]
+    if len(rest) < 2 or sum(_kinh_name_word(w) for w in rest) < 2:
+        return True
+    # a first word of another people's (KATƠR, CHAMALÉA) is no syllable either: only one a
+    # letter away from a Kinh family name (HƠOÀNG) is a misread
+    return all(is_syllable(w) for w in rest) and not _near_kinh_family_name(words[0])
+
+
+def _near_kinh_family_name(word: str) -> bool:
+    if is_syllable(word) or word in OTHER_FAMILY_NAMES:
+        return False
+    folded = strip_marks(word)
+    return any(Levenshtein.distance(folded, known) <= 1 for known in _family_names())
+
+
 def official_spelling_column(field: str) -> str:
     return f"_official__{field}"
 
@@ -353,14 +391,20 @@ def family_name_column(field: str) -> str:
     return f"_family__{field}"
 
 
+def name_words_column(field: str) -> str:
+    return f"_syllables__{field}"
+
+
 def add_spelling_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with, worked out once per distinct value, ``_official__<field>``
-    (``units_spelt_officially``) for each place field and ``_family__<field>``
-    (``family_name_plausible``) for each name; the suites check those columns."""
+    (``units_spelt_officially``) for each place field, and ``_family__<field>``
+    (``family_name_plausible``) and ``_syllables__<field>`` (``name_words_plausible``) for each
+    name; the suites check those columns."""
     for f in [c for c in frame.columns if is_place_field(c)]:
         frame[official_spelling_column(f)] = map_unique(frame[f], units_spelt_officially)
     for f in [c for c in frame.columns if c.endswith("full_name") and "__" not in c]:
         frame[family_name_column(f)] = map_unique(frame[f], family_name_plausible)
+        frame[name_words_column(f)] = map_unique(frame[f], name_words_plausible)
     return frame
 
 
@@ -392,6 +436,7 @@ def text_expectations(fields: Iterable[str]) -> list[gxe.Expectation]:
             out.append(_expect(match, f, NAME, "malformed_name"))
             out.append(_expect(no_match, f, MERGED_SYLLABLES, "merged_words"))
             out.append(_true(family_name_column(f), f, "family_name_misread"))
+            out.append(_true(name_words_column(f), f, "name_word_misread"))
         elif f.endswith("_text"):
             if f.endswith("authority_text"):
                 out.append(_expect(match, f, AUTHORITY, "authority_not_recognised"))

@@ -95,6 +95,11 @@ _DATE_WORDS = {"NGAY": "ngày", "THANG": "tháng", "NAM": "năm"}
 _ZERO_AS_LETTER = re.compile(r"(?<=\d)[ƠơOoØ]|(?<![^\s/.\-])[ƠơOoØ](?=\d)")
 
 
+def mend_zero_letters(text: str) -> str:
+    """A zero read as a letter next to a digit (``Ø2/2004``, ``1O5``) back to ``0``."""
+    return _ZERO_AS_LETTER.sub("0", text)
+
+
 # digits the ``vie`` model misreads in print: a 1 read as 7 or 4, a 0 as 6, 8 or 9
 _DIGIT_SLIPS = {"7": "1", "4": "1", "6": "0", "8": "0", "9": "0"}
 

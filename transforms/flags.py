@@ -116,6 +116,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "The family name has the letters of a Vietnamese family name but other marks (NGUYỀN,"
         " TRẤN); a mark may be misread",
     ),
+    "name_word_misread": (
+        "Họ tên người Việt có chữ không phải một tiếng tiếng Việt (HƠOÀNG, EBOIIG); có thể đọc sai",
+        "A word of the Vietnamese name is no Vietnamese syllable (HƠOÀNG, EBOIIG); it may be"
+        " misread",
+    ),
     "incomplete_address": (
         "Địa chỉ thiếu xã/phường hoặc tỉnh/thành phố; có thể bị cắt khi đọc",
         "The address lacks its commune/ward or its province/city; it may have been cut off in"

@@ -11,7 +11,7 @@ import itertools
 import re
 
 from ocr.extract import FieldRule, FormSpec, Label, Row, Section
-from ocr.text import fold, fold_alnum, nfc
+from ocr.text import fold, fold_alnum, mend_zero_letters, nfc, repair_chars
 from sohoa.national_format import EXTRACTED_FIELDS
 from sohoa.types import FieldReading, Word
 
@@ -56,7 +56,9 @@ _DIGITS = re.compile(r"\d[\d ]{7,}\d")
 
 
 def _compact_number(text: str) -> str:
-    """``45 / TLKS - BS`` → ``45/TLKS-BS`` (OCR adds spaces around slashes and dashes)."""
+    """``45 / TLKS - BS`` → ``45/TLKS-BS`` (OCR adds spaces around slashes and dashes);
+    ``Ø2⁄2004`` → ``02/2004``."""
+    text = mend_zero_letters(repair_chars(text))
     text = re.sub(r"\s*/[\s/]*", "/", text)  # "03//2020": a slash read twice
     text = re.sub(r"(?<=[A-Za-z])\s*-\s*(?=[A-Za-z])", "-", text)
     # the slash lost between the number and its book code: "135TLKH-BS" is "135/TLKH-BS"

@@ -222,12 +222,15 @@ FALLBACKS = (_issue_date, _authority, _serial_and_code)
 
 _GAP = "¦"
 _HOLDER_START = re.compile(r"^(?:HO\s+)?(ONG|BA)\s*:?$")
+# "năm" with a letter misread or doubled (NÑăm sinh); "sinh" is printed in lower case, so a
+# name written in capitals (… TÂM SINH) does not end there
+_YEAR_LABEL = r"(?:(?-i:sinh)\s*\w{0,3}m\b|\w{0,3}m\s*(?-i:sinh)\b)"
 _NEXT_LABELS = re.compile(
-    r"[,;]?\s*(?:sinh\s*năm|năm\s*sinh|cmnd|cccd|cmt|số\s*định\s*danh|hộ\s*chiếu|"
+    rf"[,;]?\s*(?:{_YEAR_LABEL}|cmnd|cccd|cmt|số\s*định\s*danh|hộ\s*chiếu|"
     r"địa\s*ch\w?\b|giấy\s*tờ|¦)",
     re.I,
 )
-_BIRTH_YEAR = re.compile(r"(?:sinh\s*năm|năm\s*sinh)[\s:._,]*(\d{4})", re.I)
+_BIRTH_YEAR = re.compile(rf"{_YEAR_LABEL}[\s:._,]*(\d{{4}})", re.I)
 _ID = re.compile(
     r"(?:cmnd|cccd|cmt|căn\s*cước|số\s*định\s*danh(?:\s*cá\s*nhân)?|hộ\s*chiếu)"
     r"\s*(?:số)?[\s:.]*"
@@ -238,8 +241,19 @@ _ID = re.compile(
 )
 # "Địa ch:" is "Địa chỉ:" with its last letter lost
 _ADDRESS = re.compile(r"(?:cùng\s*)?địa\s*ch\w?\b(?:\s*thường\s*trú)?(?:\s*tại)?\s*:?\s*", re.I)
-# an ID number read after marks between it and its label is less sure
+# an ID number read after marks between it and its label, or without its label, is less sure
 ID_AFTER_MARKS_PENALTY = 0.8
+# an ID (CMND 9 digits, CCCD 12) standing alone, not part of a longer number
+_BARE_ID = re.compile(r"(?<!\d)(?<!\d[.,])(?:\d{12}|\d{9})(?!\d|[.,]\d)")
+
+
+def _lone_mark(row: Row) -> bool:
+    """A line holding a single character (a QR block's or a stamp's edge read as ``Ị``): no
+    holder's value stands alone on a line that short."""
+    return sum(len(_VALUE_CHARS.findall(w.text)) for w in row.words) <= 1
+
+
+_VALUE_CHARS = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]")
 
 
 def _offsets(words: Sequence[Word]) -> tuple[str, list[tuple[int, int]]]:
@@ -297,6 +311,8 @@ def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
         return []
     words: list[Word] = []
     for row in block:
+        if _lone_mark(row):
+            continue
         for k, piece in enumerate(_split_at_gaps(row)):
             # a wide gap after a value (not after a label's colon): side-by-side text such as
             # the QR block and its code is not part of the value
@@ -336,6 +352,12 @@ def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
             else FieldReading(None, 0.0)
         )
         if m and m.group("junk").strip() and row["id_number"].value_text:
+            row["id_number"].confidence = round(
+                row["id_number"].confidence * ID_AFTER_MARKS_PENALTY, 4
+            )
+        if not m and (bare := _BARE_ID.search(text, name_end)):
+            # the label misread (CCŒCCD, CMNDsốõ): a number of an ID's length stands for it
+            row["id_number"] = _span_reading(ws, spans, bare.start(), bare.end(), bare.group())
             row["id_number"].confidence = round(
                 row["id_number"].confidence * ID_AFTER_MARKS_PENALTY, 4
             )

@@ -163,6 +163,7 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
     serial = f"{rng.choice(SERIAL_PREFIXES)} {rng.randint(0, 999999):06d}"
     reg_entry = f"{rng.choice(('CH', 'CS', 'CT', 'VP'))} {rng.randint(1, 99999):05d}"
     code = None
+    qr_bottom = 0.0
     if variant == "gcn_2024":
         serial = f"{rng.choice(('AA', 'AB', 'AC'))} {rng.randint(0, 99999999):08d}"
         alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
@@ -235,6 +236,7 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
         fields["certificate_code"] = code
         printed["certificate_code"] = code
         layout["qr_box"] = [round(qx), round(qy), round(q), round(q)]
+        qr_bottom = qy + q + form.font.px * 1.8  # the code printed under the block
     sec = form.bold
     form.page.text(
         form.x0,
@@ -246,7 +248,12 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
     )
     form.newline()
     holder_truth = []
-    for i, (hp, idn) in enumerate(holders):
+
+    def line_end() -> float:
+        # lines beside the QR block and its code end before it, as on a real certificate
+        return form.x1 - p.mm(20) if code and form.y < qr_bottom else form.x1
+
+    for hp, idn in holders:
         word = "Ông" if hp.sex == 1 else "Bà"
         nm = form.name(hp.full_name)
         kind = "CCCD số" if len(idn) == 12 else "CMND số"
@@ -254,17 +261,19 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
             form.field(
                 f"{word}:",
                 f"{nm}, sinh năm {hp.birth_year}, {kind}: {idn}",
-                end=form.x1 - (p.mm(20) if code and i == 0 else 0),
+                end=line_end(),
             )
         else:
             form.field(
                 f"{word}:",
                 f"{nm}",
-                end=form.x1 - (p.mm(20) if code and i == 0 else 0),
+                end=line_end(),
                 newline=False,
             )
             form.newline()
-            form.fields_inline([("Năm sinh:", str(hp.birth_year)), (f"{kind}:", idn)], [0.0, 0.35])
+            form.fields_inline(
+                [("Năm sinh:", str(hp.birth_year)), (f"{kind}:", idn)], [0.0, 0.35], end=line_end()
+            )
         holder_truth.append(
             {
                 "full_name": hp.upper,
@@ -274,7 +283,7 @@ def render(rng: random.Random, variant: str | None = None) -> Rendered:
             }
         )
     addr_label = "Địa chỉ thường trú:" if rng.random() < 0.6 else "Địa chỉ:"
-    form.field(addr_label, holder_addr)
+    form.field(addr_label, holder_addr, end=line_end())
     fields["holders"] = holder_truth
     printed["holders"] = [h["full_name"] for h in holder_truth]
     form.newline(0.3)

@@ -18,6 +18,7 @@ from expectations.text_checks import (
     SWALLOWED_LINE,
     family_name_plausible,
     misspelt_province_regex,
+    name_words_plausible,
     text_expectations,
     units_spelt_officially,
 )
@@ -136,6 +137,27 @@ def test_family_name_with_misread_marks(name, plausible):
     assert family_name_plausible(name) is plausible
 
 
+@pytest.mark.parametrize(
+    ("name", "plausible"),
+    [
+        ("HƠOÀNG VĂN NGHĨA", False),  # Ø read for O, mended to Ơ: no syllable
+        ("PHẠM VĂN EBOIIG", False),
+        ("NGUYỄN THỊ MAIL", False),
+        ("HOÀNG VĂN NGHĨA", True),
+        ("LƯỜNG VĂN PÓM", True),  # Thái
+        ("GIÀNG A PHỬ", True),  # Hmông
+        ("SÙNG MÍ PAO", True),
+        ("Y BIH NIÊ", True),  # Ê Đê: no Kinh family name, not checked
+        ("TOU PRONG KA NHUNG", True),  # Cơ Ho
+        ("H' BLIH AYUN", True),
+        ("RƠ ÔNG K' TUẤN", True),
+        ("K' HÒA LÂM", True),
+    ],
+)
+def test_every_word_of_a_kinh_name_is_a_syllable(name, plausible):
+    assert name_words_plausible(name) is plausible
+
+
 def test_no_false_alarm_on_the_names_of_the_province():
     """Names as the generator's provider makes them (Kinh, and the minority peoples of Lâm Đồng
     as the registers write them): none is malformed or merged."""
@@ -148,6 +170,7 @@ def test_no_false_alarm_on_the_names_of_the_province():
         name = people.make_person(rng, birth_year=rng.randint(1930, 2020)).full_name.upper()
         assert re.search(NAME, name) and not re.search(MERGED_SYLLABLES, name), name
         assert family_name_plausible(name), name
+        assert name_words_plausible(name), name
 
 
 @pytest.mark.parametrize(
@@ -308,6 +331,7 @@ def test_dates_of_acts_in_full_and_checks_chosen_by_field_name():
         ("x_full_name", "malformed_name"),
         ("x_full_name", "merged_words"),
         ("_family__x_full_name", "family_name_misread"),
+        ("_syllables__x_full_name", "name_word_misread"),
         *{(f, r) for f in ("place_of_death_text", "wife_residence_text") for r in place},
         ("place_of_death_text", "garbled_place_word"),
         ("_official__place_of_death_text", "unofficial_unit_name"),

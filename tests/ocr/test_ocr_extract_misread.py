@@ -208,6 +208,8 @@ def test_member_id_number_after_a_border_read_as_a_brace():
         ("18/TLKT- BS:", "18/TLKT-BS"),
         ("0/2017,", "0/2017"),
         ("01/2018+-:-:-", "01/2018"),
+        ("Ø2⁄2004", "02/2004"),  # marriage s555-0005 (clean): a slashed zero, a fraction slash
+        ("1O5/TLKH", "105/TLKH"),
     ],
 )
 def test_number_without_the_lines_punctuation(read, printed):

@@ -173,6 +173,37 @@ def test_birth_year_with_leader_remnants():
     assert holder["id_number"].value_text.startswith("251050948")
 
 
+def test_holder_with_misread_labels_and_a_qr_edge_beside_it():
+    # land s77-0000 and s4242-0005/0007 (clean): the right edge of the QR block read as a lone
+    # "Ị" line between the holder's lines, "Năm" read "NÑăm", "CCCD" read "CCŒCCD"
+    words = page(
+        "I. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất",
+        "Ông: PHẠM QUỐC TÂM",
+        "                Ị",
+        "NÑăm sinh: 2004 CCŒCCD số: 068204476171",
+        "Bà: LÊ THỊ HOA, sinh năm 1957, CMNDsốõ: 245717306.",
+        "II. Thông tin thửa đất",
+    )
+    first, second = read_holders(group_rows(split_words(words)))
+    assert first["full_name"].value_text == "PHẠM QUỐC TÂM"
+    assert first["birth_year"].value_text == "2004"
+    assert first["id_number"].value_text == "068204476171"
+    assert second["id_number"].value_text == "245717306"
+    # a number standing for an ID whose label was not read is less sure than a labelled one
+    assert first["id_number"].confidence < first["birth_year"].confidence
+
+
+def test_name_ending_in_sinh_is_not_cut_at_it():
+    words = page(
+        "I. Người sử dụng đất",
+        "Ông: NGUYỄN VĂN SINH, sinh năm 1960, CMND số: 250123456",
+        "II. Thửa đất",
+    )
+    (holder,) = read_holders(group_rows(split_words(words)))
+    assert holder["full_name"].value_text == "NGUYỄN VĂN SINH"
+    assert holder["birth_year"].value_text == "1960"
+
+
 def test_no_holder_block_gives_no_rows():
     assert read_holders(group_rows(split_words(page("Thửa đất số: 5")))) == []
 
