@@ -8,6 +8,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 
+from rapidfuzz.distance import Levenshtein
+
 _SPACE = re.compile(r"\s+")
 # Characters that only decorate a form: leader dots, colons, underscores, ellipses, bars.
 LEADER_CHARS = ".:…_·•‥-–—|;,'\"`~*"
@@ -162,19 +164,41 @@ _ONE_AS_MARK = re.compile(r"\d[\]|]")
 _ONE_AS_LETTER = re.compile(r"[Il|!]\d|\d[Il!]")
 
 
+# a date word glued to its number, or joined by a mark (thăng.1, 7năm, I0/háng): a space
+_DATE_WORD_JOINT = re.compile(r"(?<=[^\W\d_]{2})[.,:;/\-]*(?=\d)|(?<=\d)[.,:;/\-]*(?=[^\W\d_]{2})")
+
+
+def _date_word(token: str, near: bool) -> str | None:
+    """The date word (``NGAY``, ``THANG``, ``NAM``) a token is, as read or, when ``near``, with
+    one letter misread, lost or added (``hăm``, ``fhăng``, ``háng``); None when none or two are
+    that near."""
+    folded = fold(token)
+    if folded in _DATE_WORDS:
+        return folded
+    if not near or len(folded) < 3 or not folded.isalpha():
+        return None
+    near = [k for k in _DATE_WORDS if Levenshtein.distance(folded, k) <= 1]
+    return near[0] if len(near) == 1 else None
+
+
 def repair_date_words(text: str) -> str:
     """``ngày 26 tháng Ơ7 nắm 2023`` → ``ngày 26 tháng 07 năm 2023`` (a date field only).
 
     A number after ``ngày``/``tháng``/``năm`` that cannot be a day, month or year (``tháng
     62``, ``năm 2915``), or a value that is a lone impossible year (``7987``), is mended when
     one digit slip undone fits (``tháng 02``, ``năm 2015``, ``1987``)."""
-    words = _ZERO_AS_LETTER.sub("0", text).split()
+    words = _DATE_WORD_JOINT.sub(" ", _ZERO_AS_LETTER.sub("0", text)).split()
+    # a word one letter from a date word is one only beside a date word read as it is
+    near = any(fold(w) in _DATE_WORDS for w in words)
     for i, w in enumerate(words[:-1]):  # a date word stands before its number
-        if fold(w) in _DATE_WORDS and _ONE_AS_LETTER.fullmatch(words[i + 1]):
+        key = _date_word(w, near)
+        if key and _ONE_AS_LETTER.fullmatch(words[i + 1]):
             words[i + 1] = re.sub(r"[Il|!]", "1", words[i + 1])  # tháng I1: a 1 read as I
-        if fold(w) in _DATE_WORDS and re.match(r"\d", words[i + 1]):
-            words[i] = _DATE_WORDS[fold(w)]
-            valid = _VALID_PART[fold(w)]
+        if key and re.match(r"\d", words[i + 1]):
+            words[i] = _DATE_WORDS[key]
+            valid = _VALID_PART[key]
+            if key != "NAM":  # marks between a day or month and the next word (tháng 6- năm)
+                words[i + 1] = words[i + 1].rstrip(".:;-_")
             number = words[i + 1]
             if _ONE_AS_MARK.fullmatch(number) and valid(number[0] + "1"):
                 number = words[i + 1] = number[0] + "1"

@@ -300,6 +300,16 @@ def test_misread_title_credits_only_the_type_it_fits_best():
         ("Đơn Dương, ngày 07 tháng I1 năm 2024", "Đơn Dương, ngày 07 tháng 11 năm 2024"),
         ("Tuy Phong, ngày 2] tháng 10 năm 2022", "Tuy Phong, ngày 21 tháng 10 năm 2022"),
         ("ngày 15 tháng I năm 2001", "ngày 15 tháng I năm 2001"),  # a lone I: no digit to go by
+        # dev harsh pages (seeds 77, 4242): a date word with a letter misread, glued to its
+        # number or to a mark, a mark after the number
+        ("ngày 13 tháng 2 hăm 2010", "ngày 13 tháng 2 năm 2010"),
+        ("ngày 25 fhăng-07 năm 2001", "ngày 25 tháng 07 năm 2001"),
+        ("ngày I0/háng 02 năm 2010", "ngày 10 tháng 02 năm 2010"),
+        ("ngày 9 thăng.1 năm 2005", "ngày 9 tháng 1 năm 2005"),
+        ("ngày 24 tháng 6- năm 1993", "ngày 24 tháng 6 năm 1993"),
+        ("ngày 19 tháng 69: năm 2021", "ngày 19 tháng 09 năm 2021"),
+        ("ngày 5 tháng 3 năm 1990.", "ngày 5 tháng 3 năm 1990."),  # parses as it is
+        ("Lâm 12", "Lâm 12"),  # one letter from năm, but no date word beside it: left alone
     ],
 )
 def test_written_out_dates_mended(read, mended):
