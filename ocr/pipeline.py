@@ -75,6 +75,13 @@ def reads_sideways(words: list[Word]) -> bool:
     return confident >= 10 and upright_words(words) < 0.5 * confident
 
 
+def reads_clearly_better(upright: int, best: int) -> bool:
+    """A turned page's reading replaces the one kept only with clearly more upright words: a
+    blurred upright page read 7 and its quarter turn 9 (short words' boxes grow taller than wide),
+    while a turned page's right turn reads ten times more than its wrong ones."""
+    return upright >= max(best + 3, 1.5 * best)
+
+
 def _turns_to_try(cleaned: np.ndarray, sideways: bool) -> list[int]:
     """Clockwise turns worth an OCR: OSD's answer (even a weak one: noisy harsh pages give 1-3
     for a right answer) or, when OSD is unsure the page is upright, a half turn; for a page
@@ -149,7 +156,7 @@ def ocr_page(
                 again = read(turned)
             except OcrTimeoutError:
                 continue
-            if upright_words(again) > best:
+            if reads_clearly_better(upright_words(again), best):
                 cleaned, words, best, timed_out = turned, again, upright_words(again), None
                 if not reads_badly(words):
                     break

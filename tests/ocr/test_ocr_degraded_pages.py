@@ -12,7 +12,7 @@ from ocr.forms.death import DEATH
 from ocr.forms.household import HOUSEHOLD
 from ocr.forms.land import read_vertices, split_vertex_row
 from ocr.forms.marriage import MARRIAGE
-from ocr.pipeline import reads_sideways, upright_words
+from ocr.pipeline import reads_clearly_better, reads_sideways, upright_words
 from ocr.text import repair_date, repair_date_words, split_glued_syllables
 from sohoa.types import Word
 
@@ -117,6 +117,20 @@ def test_sideways_reading_told_by_word_boxes():
     assert upright_words(sideways) == 0 and reads_sideways(sideways)
     # noise (low confidence, short) says nothing either way
     assert not reads_sideways([_word("'", 20, 5, 40)] * 40)
+
+
+@pytest.mark.parametrize(
+    ("upright", "best", "better"),
+    [
+        (9, 7, False),  # birth s4242-0013 (harsh, blurred, upright): its quarter turn read 9 vs 7
+        (10, 1, True),  # land s77-0009 (harsh, turned): the right turn after OSD's wrong one
+        (146, 0, True),
+        (2, 0, False),
+        (105, 19, True),
+    ],
+)
+def test_a_turn_is_kept_only_when_it_reads_clearly_better(upright, best, better):
+    assert reads_clearly_better(upright, best) is better
 
 
 def test_title_not_matched_by_a_short_fragment():
