@@ -76,8 +76,11 @@ class Tally:
     per_field: dict[str, list[int]] = field(default_factory=lambda: defaultdict(lambda: [0, 0]))
     # (confidence, right) for every scored field of a record
     observations: list[tuple[float, bool]] = field(default_factory=list)
-    # per record: (has a flag other than the audit sample, its field observations)
-    record_observations: list[tuple[bool, list[tuple[float, bool]]]] = field(default_factory=list)
+    # per record: (has a flag other than the audit sample, its field observations, how many
+    # printed values it lacks)
+    record_observations: list[tuple[bool, list[tuple[float, bool]], int]] = field(
+        default_factory=list
+    )
 
     def as_row(self) -> dict[str, Any]:
         def share(a: float, b: float) -> float | None:
@@ -200,16 +203,21 @@ def confidence_bands(
 
 
 def threshold_table(
-    records: list[tuple[bool, list[tuple[float, bool]]]],
+    records: list[tuple[bool, list[tuple[float, bool]], int]],
     thresholds: tuple[float, ...] = CANDIDATE_THRESHOLDS,
 ) -> list[dict[str, Any]]:
     """What routing would give at each candidate threshold: a record is auto-accepted when it
-    has no flag and every scored field's confidence is at least the threshold."""
+    has no flag and every read field's confidence is at least the threshold. A printed value
+    the record lacks is a wrong field of it, as in the residual error rate of the tallies."""
     rows = []
     for t in thresholds:
-        auto = [obs for flagged, obs in records if not flagged and all(c >= t for c, _ in obs)]
-        fields = sum(len(obs) for obs in auto)
-        wrong = sum(not ok for obs in auto for _, ok in obs)
+        auto = [
+            (obs, missed)
+            for flagged, obs, missed in records
+            if not flagged and all(c >= t for c, _ in obs)
+        ]
+        fields = sum(len(obs) + missed for obs, missed in auto)
+        wrong = sum(missed + sum(not ok for _, ok in obs) for obs, missed in auto)
         rows.append(
             {
                 "threshold": t,
@@ -268,6 +276,7 @@ def _score(tally, truth, record, page_text, truth_text, seconds) -> None:
     tally.auto_accepted += auto
     cells = scored_cells(truth, record)
     seen: list[tuple[float, bool]] = []
+    missed = 0
     for path, want, got, conf in cells:
         ok = values_equal(got, want)
         if want is not None:
@@ -282,11 +291,13 @@ def _score(tally, truth, record, page_text, truth_text, seconds) -> None:
             tally.auto_wrong += not ok
         if record is not None and got is not None:  # routing counts fields with a value
             seen.append((float(conf or 0.0) if not isinstance(conf, list) else 0.0, ok))
+        elif record is not None and want is not None:
+            missed += 1
     if record is not None:
         tally.observations.extend(seen)
         flags = [f for f in record.get("flags") or [] if f.get("reason") != "audit_sample"]
         flagged = any(forces_review(f) for f in flags)
-        tally.record_observations.append((flagged, seen))
+        tally.record_observations.append((flagged, seen, missed))
 
 
 def pair_rows(

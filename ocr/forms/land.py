@@ -247,10 +247,10 @@ ID_AFTER_MARKS_PENALTY = 0.8
 _BARE_ID = re.compile(r"(?<!\d)(?<!\d[.,])(?:\d{12}|\d{9})(?!\d|[.,]\d)")
 
 
-def _lone_mark(row: Row) -> bool:
-    """A line holding a single character (a QR block's or a stamp's edge read as ``Ị``): no
-    holder's value stands alone on a line that short."""
-    return sum(len(_VALUE_CHARS.findall(w.text)) for w in row.words) <= 1
+def _lone_mark(words: Sequence[Word]) -> bool:
+    """A piece of a line holding one character or none (a QR block's or a stamp's edge read as
+    ``Ị``): no holder's value stands alone that short."""
+    return sum(len(_VALUE_CHARS.findall(w.text)) for w in words) <= 1
 
 
 _VALUE_CHARS = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]")
@@ -311,14 +311,16 @@ def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
         return []
     words: list[Word] = []
     for row in block:
-        if _lone_mark(row):
-            continue
-        for k, piece in enumerate(_split_at_gaps(row)):
-            # a wide gap after a value (not after a label's colon): side-by-side text such as
-            # the QR block and its code is not part of the value
+        pieces = [[w for w in p if not _is_code(w.text)] for p in _split_at_gaps(row)]
+        # the certificate code and the QR block's edge read as a lone "Ị" stand beside the
+        # values: dropped, so a value wrapped onto the next line still joins its start
+        pieces = [p for p in pieces if not _lone_mark(p)]
+        for k, piece in enumerate(pieces):
+            # a wide gap after a value (not after a label's colon): side-by-side text is not
+            # part of the value
             if k and not words[-1].text.rstrip(".…_· ").endswith(":"):  # "Bà:." leader dots
                 words.append(Word(_GAP, 0.0, piece[0].box, piece[0].line_key))
-            words.extend(w for w in piece if not _is_code(w.text))
+            words.extend(piece)
     starts = [
         i
         for i, w in enumerate(words)
@@ -363,7 +365,9 @@ def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
             )
         m = _ADDRESS.search(text)
         if m:
-            addr = repair_chars(text[m.end() :].split(_GAP)[0]).strip(' :,;._"“”')
+            # a gap right after the label (``Địa chỉ    Tổ 5, …`` without its colon) is no end
+            rest = text[m.end() :].lstrip(f" :{_GAP}")
+            addr = repair_chars(rest.split(_GAP)[0]).strip(' :,;._"“”')
             reading = _span_reading(ws, spans, m.end(), len(text), addr)
             if k == len(starts) - 1 or m.start() == 0:
                 shared_address = reading

@@ -25,15 +25,16 @@ def test_bands_count_right_and_wrong_values():
 
 def test_threshold_table_trades_straight_through_for_residual_error():
     records = [
-        (False, [(0.99, True), (0.95, True)]),
-        (False, [(0.99, True), (0.6, False)]),
-        (True, [(0.99, True)]),  # flagged: never auto-accepted
+        (False, [(0.99, True), (0.95, True)], 0),
+        (False, [(0.99, True), (0.6, False)], 0),
+        (True, [(0.99, True)], 0),  # flagged: never auto-accepted
+        (False, [(0.99, True), (0.97, True), (0.96, True)], 1),  # a printed value not read
     ]
     rows = {r["threshold"]: r for r in threshold_table(records, (0.5, 0.9))}
-    assert rows[0.5]["straight_through_rate"] == pytest.approx(2 / 3, abs=1e-3)
-    assert rows[0.5]["residual_error_rate"] == 0.25
-    assert rows[0.9]["straight_through_rate"] == pytest.approx(1 / 3, abs=1e-3)
-    assert rows[0.9]["residual_error_rate"] == 0.0
+    assert rows[0.5]["straight_through_rate"] == 0.75
+    assert rows[0.5]["residual_error_rate"] == 0.25  # 2 wrong of 8
+    assert rows[0.9]["straight_through_rate"] == 0.5
+    assert rows[0.9]["residual_error_rate"] == pytest.approx(1 / 6, abs=1e-4)
 
 
 def test_score_records_confidence_observations():
@@ -47,9 +48,10 @@ def test_score_records_confidence_observations():
     t = Tally()
     _score(t, truth, record, "", "", 1.0)
     assert sorted(t.observations) == [(0.4, False), (0.97, True)]
-    flagged, seen = t.record_observations[0]
+    flagged, seen, missed = t.record_observations[0]
     assert flagged is False  # the audit sample is not a flag that sends a record to review
     assert sorted(seen) == sorted(t.observations)
+    assert missed == 0
 
 
 def _fake_extract(path, declared_type, lang, timeout):

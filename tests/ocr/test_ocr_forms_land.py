@@ -193,6 +193,28 @@ def test_holder_with_misread_labels_and_a_qr_edge_beside_it():
     assert first["id_number"].confidence < first["birth_year"].confidence
 
 
+def test_address_wrapped_past_the_qr_block_and_an_address_label_without_colon():
+    # land s556-0004 (clean): "Ị" (the QR block's edge) and the certificate code beside the
+    # address, whose last words wrap onto the next line; s556-0008: "Địa chỉ" with no colon
+    words = page(
+        "I. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất",
+        "Bà: LÊ THỊ GIANG, sinh năm 1966, CCCD số: 068166908115",
+        "Địa chỉ: Tổ dân phố 10, phường 12, thành phố Đà Lạt, tỉnh  Ị",
+        "                68728CS6BG3X",
+        "Lâm Đồng",
+        "Ông: LÊ VĂN AN, sinh năm 1960, CMND số: 250123456",
+        "Địa chỉ  Thôn 2, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm Đồng",
+        "II. Thông tin thửa đất",
+    )
+    first, second = read_holders(group_rows(split_words(words)))
+    assert first["address_text"].value_text == (
+        "Tổ dân phố 10, phường 12, thành phố Đà Lạt, tỉnh Lâm Đồng"
+    )
+    assert second["address_text"].value_text == (
+        "Thôn 2, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm Đồng"
+    )
+
+
 def test_name_ending_in_sinh_is_not_cut_at_it():
     words = page(
         "I. Người sử dụng đất",
