@@ -24,6 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ocr.text import (
+    fold,
     fold_alnum,
     is_form_text,
     merge_doubled_vowel,
@@ -35,6 +36,7 @@ from ocr.text import (
     strip_leaders,
     tidy_place_stops,
 )
+from sohoa.national_format import KINH_FAMILY_NAMES
 from sohoa.types import Box, FieldReading, PageExtraction, Word
 
 log = logging.getLogger(__name__)
@@ -469,6 +471,22 @@ def _stray(word: Word, max_confidence: float = 60.0) -> bool:
     return len(core) <= 1 and not core.isdigit() and word.confidence < max_confidence
 
 
+def _name_prefix(words: Sequence[Word]) -> bool:
+    """A name opening with the Ê Đê ``Y`` (``Y LING NIÊ``) or with ``H'``/``K'`` whose
+    apostrophe was lost (``H HƯƠNG``): a capital before a word in capitals that is no Kinh
+    family name (``K TRÂN THỊ AN`` is a speck before ``TRẦN THỊ AN``), not a leader's remnant."""
+    return (
+        len(words) > 1
+        and words[0].text in ("Y", "H", "K")
+        and words[1].text.isupper()
+        and len(words[1].text) > 1
+        and fold(words[1].text) not in _KINH_FAMILY_FOLDED
+    )
+
+
+_KINH_FAMILY_FOLDED = frozenset(fold(name) for name in KINH_FAMILY_NAMES)
+
+
 def _clean_value_words(words: Sequence[Word]) -> list[Word]:
     """Drop leader dots and decoration; keep inner punctuation (``Thôn 2, xã …``)."""
     out = []
@@ -478,7 +496,7 @@ def _clean_value_words(words: Sequence[Word]) -> list[Word]:
         if re.search(r"\w", text) or text in ("/", "-"):
             out.append(Word(text, w.confidence, w.box, w.line_key))
     # leader remnants read as a stray letter ("l", "i", "'") at either end, with low confidence
-    while out and _stray(out[0]):
+    while out and _stray(out[0]) and not _name_prefix(out):
         out.pop(0)
     while out and _stray(out[-1]):
         out.pop()

@@ -236,7 +236,8 @@ _ID = re.compile(
     r"\s*(?:số)?[\s:.]*"
     # marks between the label and its number (specks read as "#2 # ¬", a wide gap, a wrap)
     r"(?P<junk>(?:(?:[^\w\s¦]+\d?|¦)\s*){0,4})"
-    r"([0-9OoIl][0-9OoIl .]{7,16}[0-9OoIl])",
+    # digits, a single space or stop between two (not a leader run and the next line's text)
+    r"([0-9OoIl](?:[0-9OoIl]|[ .](?=[0-9OoIl])){7,16}[0-9OoIl])",
     re.I,
 )
 # "Địa ch:" is "Địa chỉ:" with its last letter lost

@@ -294,3 +294,18 @@ def test_authority_stops_where_the_motto_beside_it_starts():
     )
     reading = extract_fields(words, BIRTH, 2400)["registration_authority_text"]
     assert reading.value_text == "UBND THỊ TRẤN MA ĐA GUÔI"
+
+
+def test_a_minority_name_prefix_read_faintly_is_kept():
+    # birth s558-0006 (clean): "Y LING NIÊ" with its Y read at low confidence, as a leader's
+    # remnant would be; a stray "l" before a name still goes
+    words = page("""
+        900: Họ,@100 chữ@170 đệm,@240 tên@330 người@400 cha:@520 Y@1077+20%41 LING@1110+90 NIÊ@1210+60
+        960: Họ,@100 chữ@170 đệm,@240 tên@330 người@400 mẹ:@520 l@1060+8%30 LÊ@1088+40 THỊ@1140+60 HOA@1210+60
+        1020: Họ,@100 chữ@170 đệm,@240 tên@330 người@400 đi@500 khai@560 sinh:@650 K@1060+20%30 TRÂN@1088+80 THỊ@1180+60 AN@1250+40
+    """)  # fmt: skip  # noqa: E501
+    fields = extract_fields(words, BIRTH, 1700)
+    assert fields["father_full_name"].value_text == "Y LING NIÊ"
+    assert fields["mother_full_name"].value_text == "LÊ THỊ HOA"
+    # harsh marriage s77-0003: a speck read as K before a Kinh family name is no prefix
+    assert fields["declarant_full_name"].value_text == "TRÂN THỊ AN"

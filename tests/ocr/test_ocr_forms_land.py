@@ -215,6 +215,19 @@ def test_address_wrapped_past_the_qr_block_and_an_address_label_without_colon():
     )
 
 
+def test_id_ends_before_the_leaders_and_the_next_lines_digits():
+    # land s558-0005 (clean): the certificate code, its last letter lost, on the line after
+    words = page(
+        "I. Người sử dụng đất",
+        "Ông: Lê Quang Vinh.. .",
+        "Năm sinh: 1990.. CMNDsố:251353461. ....",
+        "689EKD6GV78",
+        "II. Thông tin thửa đất",
+    )
+    (holder,) = read_holders(group_rows(split_words(words)))
+    assert holder["id_number"].value_text == "251353461"
+
+
 def test_name_ending_in_sinh_is_not_cut_at_it():
     words = page(
         "I. Người sử dụng đất",
