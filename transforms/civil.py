@@ -55,6 +55,8 @@ def ethnicity_column(out: dict, flags: FlagCollector, raw: pd.DataFrame, who: st
 # Suffixes of civil-status books (Circular 04/2020/TT-BTP): TLKT = trích lục khai tử, TLKH = kết
 # hôn, TLKS = khai sinh, BS = bản sao. OCR drops the hyphen ("TLKTBS").
 _BOOK_SUFFIX = re.compile(r"^(TLK[TSH]|KT|KH|KS)[-–—.'’]?(BS)$")
+# its T read as I, l, 1 or J ("ILKH-BS"): no code opens so
+_BOOK_SUFFIX_T = re.compile(r"^[Il1J|](?=LK[TSH])")
 # Ø (never Vietnamese) and O read for a zero inside a date: "ngày 20 tháng Ø7", "2O/05/2021".
 _DATE_ZERO = re.compile(r"Ø|(?<=\d)[Oo](?=[\d/.\-\s]|$)|(?<=[\s/.\-])[Oo](?=\d)")
 
@@ -79,7 +81,9 @@ def registration_header(out: dict[str, pd.Series], flags: FlagCollector, raw: pd
     """Số / Quyển số / registration date / authority → commune code (civil-status forms)."""
     settings = get_settings()
     number, suffix, reason = registration.registration_columns(raw["registration_number"])
-    suffix = suffix.map(lambda v: _BOOK_SUFFIX.sub(r"\1-\2", v), na_action="ignore")
+    suffix = suffix.map(
+        lambda v: _BOOK_SUFFIX.sub(r"\1-\2", _BOOK_SUFFIX_T.sub("T", v)), na_action="ignore"
+    )
     out["registration_number"], out["registration_number_suffix"] = number, suffix
     flags.add_reasons(reason, "registration_number", raw["registration_number"])
     book, book_year, reason = registration.book_columns(raw["book_number"])

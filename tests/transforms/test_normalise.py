@@ -122,7 +122,9 @@ def test_box_of_the_read_value_follows_it_to_the_national_field(raw_birth):
     assert out["box__child_family_name"].tolist() == [[120, 340, 600, 42], None]
 
 
-@pytest.mark.parametrize("read", ["45/TLKTBS", "45/TLKT'BS", "45/TLKT.BS"])
+@pytest.mark.parametrize(
+    "read", ["45/TLKTBS", "45/TLKT'BS", "45/TLKT.BS", "45/ILKT-BS", "45/1LKTBS"]
+)
 def test_book_suffix_with_its_hyphen_lost_or_misread(raw_birth, read):
     r = normalise(raw_birth([{"registration_number": read}]), DT).iloc[0]
     assert (r.registration_number, r.registration_number_suffix) == ("45", "TLKT-BS")
