@@ -177,8 +177,8 @@ def _date_word(token: str, near: bool) -> str | None:
         return folded
     if not near or len(folded) < 3 or not folded.isalpha():
         return None
-    near = [k for k in _DATE_WORDS if Levenshtein.distance(folded, k) <= 1]
-    return near[0] if len(near) == 1 else None
+    close = [k for k in _DATE_WORDS if Levenshtein.distance(folded, k) <= 1]
+    return close[0] if len(close) == 1 else None
 
 
 def repair_date_words(text: str) -> str:
@@ -187,7 +187,7 @@ def repair_date_words(text: str) -> str:
     A number after ``ngày``/``tháng``/``năm`` that cannot be a day, month or year (``tháng
     62``, ``năm 2915``), or a value that is a lone impossible year (``7987``), is mended when
     one digit slip undone fits (``tháng 02``, ``năm 2015``, ``1987``)."""
-    words = _DATE_WORD_JOINT.sub(" ", _ZERO_AS_LETTER.sub("0", text)).split()
+    words = _DATE_WORD_JOINT.sub(" ", mend_zero_letters(text)).split()
     # a word one letter from a date word is one only beside a date word read as it is
     near = any(fold(w) in _DATE_WORDS for w in words)
     for i, w in enumerate(words[:-1]):  # a date word stands before its number
