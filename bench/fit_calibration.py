@@ -45,8 +45,7 @@ MIN_DOUBTED = 20
 def scored_values(extractions, records, truths) -> list[dict]:
     """One dict per value read: kind, raw confidence, page confidence, reasons on it, right."""
     from sohoa.confidence import field_kind
-    from sohoa.evaluate import NESTED_FIELDS, pair_rows, values_equal
-    from sohoa.national_format import NATIONAL_FIELDS
+    from sohoa.evaluate import scored_cells, values_equal
 
     out = []
     for truth, image in truths:
@@ -57,25 +56,7 @@ def scored_values(extractions, records, truths) -> list[dict]:
         reasons = defaultdict(set)
         for flag in record.get("flags") or []:
             reasons[flag.get("field")].add(flag.get("reason"))
-        got, conf = record["fields"], record["confidence"]
-        cells = [
-            (name, truth["fields"].get(name), got.get(name), conf.get(name))
-            for name in NATIONAL_FIELDS[truth["doc_type"]]
-            if name not in NESTED_FIELDS
-        ]
-        for table, row_key in NESTED_FIELDS.items():
-            if table not in NATIONAL_FIELDS[truth["doc_type"]]:
-                continue
-            confs = conf.get(table) or []
-            for want, read, i in pair_rows(truth["fields"].get(table) or [], got.get(table) or [],
-                                           row_key):  # fmt: skip
-                if i is None:
-                    continue
-                cells += [
-                    (f"{table}[{i}].{n}", want.get(n), read.get(n), (confs[i] or {}).get(n))
-                    for n in read
-                ]
-        for name, want, value, confidence in cells:
+        for name, want, value, confidence in scored_cells(truth, record, row_index=True):
             if value is None or confidence is None:
                 continue
             out.append(

@@ -863,7 +863,7 @@ NOISE_TAIL_GAP_LINES = 2.0
 # a value cut from noise after it is less sure than a value standing alone, and no surer than
 # the whole line was with the noise
 NOISE_TAIL_PENALTY = 0.8
-_VALUE_CHAR = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]")  # a mark such as "ˆ" is no value of its own
+VALUE_CHAR = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]")  # a mark such as "ˆ" is no value of its own
 
 
 def _mean_confidence(words: Sequence[Word]) -> float:
@@ -879,7 +879,7 @@ def _cut_noise_tail(words: list[Word], height: int) -> list[Word]:
             continue
         if _mean_confidence(words[k:]) < NOISE_TAIL_MAX_CONFIDENCE:
             head = _clean_value_words(words[:k])
-            letters = sum(len(_VALUE_CHAR.findall(t.text)) for t in head)
+            letters = sum(len(VALUE_CHAR.findall(t.text)) for t in head)
             if letters >= 2 and _mean_confidence(head) >= NOISE_TAIL_MAX_CONFIDENCE:
                 return words[:k]
     return words

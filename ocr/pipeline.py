@@ -169,7 +169,7 @@ def _calibrate_readings(extraction: PageExtraction) -> None:
     """Every read value's raw confidence → the chance that it is right (``sohoa.confidence``),
     by the kind of its field and how well the whole page read."""
     page = extraction.page_confidence
-    readings = [(name, r) for name, r in extraction.fields.items()]
+    readings = list(extraction.fields.items())
     readings += [
         (name, r) for rows in extraction.tables.values() for row in rows for name, r in row.items()
     ]

@@ -241,8 +241,12 @@ def _merge(into: Tally, other: Tally) -> None:
     into.record_observations.extend(other.record_observations)
 
 
-def scored_cells(truth: dict, record: dict | None) -> list[tuple[str, object, object, object]]:
-    """(path, truth value, value read, confidence) of every scored field, table cells included."""
+def scored_cells(
+    truth: dict, record: dict | None, row_index: bool = False
+) -> list[tuple[str, object, object, object]]:
+    """(path, truth value, value read, confidence) of every scored field, table cells included
+    (``members.full_name``; with ``row_index``, a cell of a row read is named as its flags name it,
+    ``members[2].full_name``)."""
     doc_type = truth["doc_type"]
     predicted = (record or {}).get("fields") or {}
     confidence = (record or {}).get("confidence") or {}
@@ -257,8 +261,9 @@ def scored_cells(truth: dict, record: dict | None) -> list[tuple[str, object, ob
             confs = confidence.get(table) if isinstance(confidence.get(table), list) else []
             for want_row, got_row, i in pairs:
                 row_conf = (confs[i] if i is not None and i < len(confs) else None) or {}
+                path = f"{table}[{i}]" if row_index and i is not None else table
                 cells.extend(
-                    (f"{table}.{name}", want_row.get(name), got_row.get(name), row_conf.get(name))
+                    (f"{path}.{name}", want_row.get(name), got_row.get(name), row_conf.get(name))
                     for name in sorted(set(want_row) | set(got_row))
                 )
     return cells

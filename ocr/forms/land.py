@@ -25,6 +25,7 @@ import numpy as np
 from ocr import zones
 from ocr.extract import (
     REPAIRED_DATE_PENALTY,
+    VALUE_CHAR,
     FieldRule,
     FormSpec,
     Label,
@@ -251,10 +252,7 @@ _BARE_ID = re.compile(r"(?<!\d)(?<!\d[.,])(?:\d{12}|\d{9})(?!\d|[.,]\d)")
 def _lone_mark(words: Sequence[Word]) -> bool:
     """A piece of a line holding one character or none (a QR block's or a stamp's edge read as
     ``Ị``): no holder's value stands alone that short."""
-    return sum(len(_VALUE_CHARS.findall(w.text)) for w in words) <= 1
-
-
-_VALUE_CHARS = re.compile(r"[0-9A-Za-zÀ-ỹĐđ]")
+    return sum(len(VALUE_CHAR.findall(w.text)) for w in words) <= 1
 
 
 def _offsets(words: Sequence[Word]) -> tuple[str, list[tuple[int, int]]]:

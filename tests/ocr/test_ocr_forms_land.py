@@ -28,6 +28,11 @@ def page(*lines: str) -> list[Word]:
     return [w for k, text in enumerate(lines) for w in line(100 + 60 * k, text, key=k + 1)]
 
 
+def holders_of(*lines: str) -> list[dict]:
+    """The holders read from a page of these lines."""
+    return read_holders(group_rows(split_words(page(*lines))))
+
+
 CERTIFICATE = page(
     "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
     "Độc lập - Tự do - Hạnh phúc",
@@ -161,13 +166,12 @@ def test_holders_inline_and_two_line_forms_share_the_address():
 
 
 def test_birth_year_with_leader_remnants():
-    words = page(
+    (holder,) = holders_of(
         "I. Người sử dụng đất",
         "Bà: KƠ SĂ KA MAI.",
         "Năm sinh: .1989_ CMNDsố: 251050948.",
         "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
     )
-    (holder,) = read_holders(group_rows(split_words(words)))
     assert holder["full_name"].value_text == "KƠ SĂ KA MAI"
     assert holder["birth_year"].value_text == "1989"
     assert holder["id_number"].value_text.startswith("251050948")
@@ -176,7 +180,7 @@ def test_birth_year_with_leader_remnants():
 def test_holder_with_misread_labels_and_a_qr_edge_beside_it():
     # land s77-0000 and s4242-0005/0007 (clean): the right edge of the QR block read as a lone
     # "Ị" line between the holder's lines, "Năm" read "NÑăm", "CCCD" read "CCŒCCD"
-    words = page(
+    first, second = holders_of(
         "I. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất",
         "Ông: PHẠM QUỐC TÂM",
         "                Ị",
@@ -184,7 +188,6 @@ def test_holder_with_misread_labels_and_a_qr_edge_beside_it():
         "Bà: LÊ THỊ HOA, sinh năm 1957, CMNDsốõ: 245717306.",
         "II. Thông tin thửa đất",
     )
-    first, second = read_holders(group_rows(split_words(words)))
     assert first["full_name"].value_text == "PHẠM QUỐC TÂM"
     assert first["birth_year"].value_text == "2004"
     assert first["id_number"].value_text == "068204476171"
@@ -196,7 +199,7 @@ def test_holder_with_misread_labels_and_a_qr_edge_beside_it():
 def test_address_wrapped_past_the_qr_block_and_an_address_label_without_colon():
     # land s556-0004 (clean): "Ị" (the QR block's edge) and the certificate code beside the
     # address, whose last words wrap onto the next line; s556-0008: "Địa chỉ" with no colon
-    words = page(
+    first, second = holders_of(
         "I. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất",
         "Bà: LÊ THỊ GIANG, sinh năm 1966, CCCD số: 068166908115",
         "Địa chỉ: Tổ dân phố 10, phường 12, thành phố Đà Lạt, tỉnh  Ị",
@@ -206,7 +209,6 @@ def test_address_wrapped_past_the_qr_block_and_an_address_label_without_colon():
         "Địa chỉ  Thôn 2, xã Hiệp Thạnh, huyện Đức Trọng, tỉnh Lâm Đồng",
         "II. Thông tin thửa đất",
     )
-    first, second = read_holders(group_rows(split_words(words)))
     assert first["address_text"].value_text == (
         "Tổ dân phố 10, phường 12, thành phố Đà Lạt, tỉnh Lâm Đồng"
     )
@@ -217,30 +219,28 @@ def test_address_wrapped_past_the_qr_block_and_an_address_label_without_colon():
 
 def test_id_ends_before_the_leaders_and_the_next_lines_digits():
     # land s558-0005 (clean): the certificate code, its last letter lost, on the line after
-    words = page(
+    (holder,) = holders_of(
         "I. Người sử dụng đất",
         "Ông: Lê Quang Vinh.. .",
         "Năm sinh: 1990.. CMNDsố:251353461. ....",
         "689EKD6GV78",
         "II. Thông tin thửa đất",
     )
-    (holder,) = read_holders(group_rows(split_words(words)))
     assert holder["id_number"].value_text == "251353461"
 
 
 def test_name_ending_in_sinh_is_not_cut_at_it():
-    words = page(
+    (holder,) = holders_of(
         "I. Người sử dụng đất",
         "Ông: NGUYỄN VĂN SINH, sinh năm 1960, CMND số: 250123456",
         "II. Thửa đất",
     )
-    (holder,) = read_holders(group_rows(split_words(words)))
     assert holder["full_name"].value_text == "NGUYỄN VĂN SINH"
     assert holder["birth_year"].value_text == "1960"
 
 
 def test_no_holder_block_gives_no_rows():
-    assert read_holders(group_rows(split_words(page("Thửa đất số: 5")))) == []
+    assert holders_of("Thửa đất số: 5") == []
 
 
 @pytest.mark.parametrize(
