@@ -1,7 +1,8 @@
 """Great Expectations suites for land-use-right certificates: the page suite and two table suites.
 
 The page suite checks formats (serial ``CN 719597``, QR code, register entry, ISO dates, codes),
-area > 0 and equal (within rounding) to the area of the vertex polygon, the purpose code against
+area > 0 and equal (within rounding: ``vertex_area_tolerance``) to the area of the vertex polygon,
+a vertex table of three rows or more (a parcel is a polygon), the purpose code against
 the current list (``transforms/data/land_use_purposes.csv``),
 the use form, issue date not in the future and a dated term ending after the issue date.
 ``HOLDERS`` and ``VERTICES`` (registered in ``expectations.runner._TABLE_SUITES``) check the
@@ -13,6 +14,7 @@ range for the province, ``transforms.land.VN2000_*_RANGE``). Each expectation ca
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import great_expectations as gx
 import great_expectations.expectations as gxe
@@ -51,8 +53,17 @@ REGEX = {
     "land_use_term": r"^(?:permanent|\d{4}(?:-\d{2}(?:-\d{2})?)?)$",
 }
 MAX_AREA_M2 = 100_000_000.0  # 100 km²: anything larger is a misread
-# The printed area is the vertex polygon's, rounded (to 1 m² on small parcels: 50 m² ± 0.5 is 1%).
-VERTEX_AREA_TOLERANCE = 0.02
+# The printed area is the vertex polygon's, rounded to at most 1 m² (± 0.5), computed from
+# coordinates printed to the centimetre (± 0.005 m each, so ± 0.005 m × the perimeter, about
+# 4 √area; twice that for margin). A misread decimal of one coordinate (0.1 m on a 20 m side,
+# 1 m²) or a lost vertex row is more than that.
+VERTEX_AREA_ROUNDING_M2 = 0.5
+VERTEX_AREA_PER_METRE = 0.01
+
+
+def vertex_area_tolerance(area_m2: float) -> float:
+    """How far (m²) the polygon's area may lie from the printed area by rounding alone."""
+    return VERTEX_AREA_ROUNDING_M2 + VERTEX_AREA_PER_METRE * 4 * math.sqrt(max(area_m2, 0.0))
 
 
 def _earliest_day(iso: pd.Series) -> pd.Series:
@@ -72,7 +83,11 @@ def prepare(df: pd.DataFrame, settings: Settings, today: dt.date | None = None) 
     dated = term.where(term.notna() & term.ne("permanent"), None)
     out["_term_earliest"] = _earliest_day(dated).where(dated.notna(), None)
     areas = [_vertex_area(v) for v in out["vertices"]]
-    out["_vertex_area_ratio"] = pd.to_numeric(pd.Series(areas, dtype=object)) / out["area_m2"]
+    polygon = pd.to_numeric(pd.Series(areas, dtype=object))
+    allowed = out["area_m2"].map(vertex_area_tolerance, na_action="ignore")
+    out["_vertex_area_off"] = (polygon - out["area_m2"]).abs() / allowed  # 1 = the tolerance
+    # a parcel is a polygon: a table read with one or two rows lost the others
+    out["_vertex_rows"] = [len(v) if isinstance(v, list) and v else None for v in out["vertices"]]
     out["_vertex_area_shown"] = [  # polygon / printed, as the flag's message shows them
         None if a is None else f"{a:.1f} / {b:.1f} m²"
         for a, b in zip(areas, out["area_m2"], strict=True)
@@ -128,9 +143,13 @@ def build_suite(settings: Settings, today: dt.date | None = None) -> gx.Expectat
     )  # fmt: skip
     add(
         gxe.ExpectColumnValuesToBeBetween(
-            column="_vertex_area_ratio", min_value=1 - VERTEX_AREA_TOLERANCE,
-            max_value=1 + VERTEX_AREA_TOLERANCE,
+            column="_vertex_area_off", min_value=0, max_value=1,
             meta={**_meta("vertices", "vertex_area_mismatch"), "shown": "_vertex_area_shown"},
+        )
+    )  # fmt: skip
+    add(
+        gxe.ExpectColumnValuesToBeBetween(
+            column="_vertex_rows", min_value=3, meta=_meta("vertices", "vertices_too_few"),
         )
     )  # fmt: skip
     for expectation in text_expectations(NATIONAL_FIELDS[DOC_TYPE]):

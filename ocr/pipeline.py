@@ -182,7 +182,8 @@ def _calibrate_readings(extraction: PageExtraction) -> None:
 def extract_page_ocr(
     result: PageOcr, declared_type: str | None = None, engine: str = ""
 ) -> PageExtraction:
-    """Classify an OCR'd page and extract its fields (no Tesseract call)."""
+    """Classify an OCR'd page and extract its fields. Its only Tesseract calls read numbers
+    again in small zones (``ocr.zones``), and never fail the page."""
     page = result.page
     text = page_text(result.words)
     found = classify_text(text, declared_type)
@@ -237,8 +238,10 @@ def extract_page_ocr(
     return extraction
 
 
-# a number the two readings disagree on is less sure, whichever is taken
+# a number the two readings disagree on is less sure, whichever is taken, and doubted: a
+# reviewer compares it with the page (a reason of ``transforms.flags``)
 NUMBERS_DISAGREE_PENALTY = 0.8
+NUMBER_READINGS_DIFFER = "number_readings_differ"
 
 
 def _read_numbers_again(
@@ -269,7 +272,9 @@ def _read_numbers_again(
         # one digit fewer is allowed: the page's reading adds strokes (1101 read 71701)
         if new.isdigit() and new != digits and len(new) >= len(digits) - 1:
             confidence = round(old.confidence * NUMBERS_DISAGREE_PENALTY, 4)
-            fields[name] = FieldReading(new, confidence, old.box, old.label_text)
+            fields[name] = FieldReading(
+                new, confidence, old.box, old.label_text, NUMBER_READINGS_DIFFER
+            )
 
 
 def _empty_page_error(reason: str, vi: str, en: str) -> InputFileError:

@@ -21,12 +21,15 @@ import numpy as np
 
 from ocr import tesseract
 from ocr.cleanup import to_gray
+from sohoa.errors import OcrFailedError, OcrTimeoutError
 from sohoa.types import Box, Word
 
 log = logging.getLogger(__name__)
 
 INK_THRESHOLD = 160  # cleaned pages are near black on white
 CODE_CHARACTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+# the doubt on a code the two models read differently (a reason of ``transforms.land``)
+CODE_READINGS_DIFFER = "code_readings_differ"
 # line keys of words read from a zone: blocks no whole-page reading numbers this high
 ZONE_BLOCK = 10_000
 
@@ -154,10 +157,18 @@ def _whitelisted_words(
     image: np.ndarray, characters: str, *, timeout: float, dpi: int | None, lang: str | None = None
 ) -> list[Word]:
     """``image`` read as one line of ``characters`` only, with the English model unless ``lang``
-    says otherwise (no word read here is Vietnamese)."""
+    says otherwise (no word read here is Vietnamese). A second reading is a refinement: when
+    Tesseract fails or times out on it (it has crashed on a blurred crop), nothing is read and
+    the page's own reading stands."""
     lang = lang or ("eng" if "eng" in tesseract.installed_languages() else "vie")
     config = f"-c tessedit_char_whitelist={characters}"
-    return tesseract.read_words(image, lang=lang, psm=7, timeout=timeout, dpi=dpi, config=config)
+    try:
+        return tesseract.read_words(
+            image, lang=lang, psm=7, timeout=timeout, dpi=dpi, config=config
+        )
+    except (OcrFailedError, OcrTimeoutError) as err:
+        log.warning("a zone of %dx%d px could not be read again: %s", *image.shape[1::-1], err)
+        return []
 
 
 def _read_line(
@@ -175,19 +186,23 @@ def read_code(
     """The code in ``box`` read as one line of capitals and digits (None when nothing is read).
 
     The English model tells most letters from digits better here; it reads a 0 after letters as
-    O, so a reading with an O is read again with the Vietnamese model, whose 0s are taken."""
+    O, so where the Vietnamese model reads that O as 0 the 0 is taken. A code is random letters
+    and digits: no rule tells a misread 5 from an S, so where the two models disagree on any
+    other character the code is doubted (``Word.doubt``) for a reviewer to compare."""
     x, y, w, h = box
     crop = image[y : y + h, x : x + w]
     text, confidence = _read_line(crop, CODE_CHARACTERS, timeout=timeout, dpi=dpi)
     if not text:
         return None
-    if "O" in text:
-        other, _ = _read_line(crop, CODE_CHARACTERS, timeout=timeout, dpi=dpi, lang="vie")
-        if len(other) == len(text):
-            pairs = zip(text, other, strict=True)
-            text = "".join("0" if a == "O" and b == "0" else a for a, b in pairs)
-    log.debug("code under a QR block read %r (%.0f)", text, confidence)
-    return Word(text, confidence, box, (ZONE_BLOCK + number, 1, 1))
+    other, _ = _read_line(crop, CODE_CHARACTERS, timeout=timeout, dpi=dpi, lang="vie")
+    doubt = None
+    if len(other) == len(text):
+        pairs = list(zip(text, other, strict=True))
+        text = "".join("0" if a == "O" and b == "0" else a for a, b in pairs)
+    if other != text:
+        doubt = CODE_READINGS_DIFFER
+    log.debug("code under a QR block read %r (%.0f; other model %r)", text, confidence, other)
+    return Word(text, confidence, box, (ZONE_BLOCK + number, 1, 1), doubt)
 
 
 NUMBER_CHARACTERS = "0123456789.,"

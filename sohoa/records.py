@@ -1,8 +1,9 @@
 """Conversions between the stages' shapes: page extractions → raw frame → JSON records.
 
 The raw frame is what ``transforms.normalise`` takes: the envelope, one column per raw field,
-``conf__<field>`` and ``box__<field>``. The JSON record is the line ``sohoa extract`` writes
-(DESIGN.md, command line contract).
+``conf__<field>`` and ``box__<field>``, and ``read_doubts`` (per record, the readings extraction
+itself doubts: ``{"field": raw field, "reason": code}``). The JSON record is the line
+``sohoa extract`` writes (DESIGN.md, command line contract).
 """
 
 from __future__ import annotations
@@ -55,6 +56,12 @@ def extractions_to_frame(
             row[name] = reading.value_text if reading else None
             row[f"conf__{name}"] = float(reading.confidence) if reading else 0.0
             row[f"box__{name}"] = list(reading.box) if reading and reading.box else None
+        # what extraction knows against a reading (two readings disagreed …): reason codes
+        row["read_doubts"] = [
+            {"field": name, "reason": r.doubt}
+            for name in raw_fields
+            if (r := ex.fields.get(name)) is not None and r.doubt
+        ]
         for table in tables:
             table_rows = ex.tables.get(table, [])
             row[table] = [{k: r.value_text for k, r in tr.items()} for tr in table_rows]
@@ -68,6 +75,7 @@ def extractions_to_frame(
     columns = [
         *ENVELOPE_FIELDS,
         *(c for name in (*raw_fields, *tables) for c in (name, f"conf__{name}", f"box__{name}")),
+        "read_doubts",
     ]
     return pd.DataFrame(rows, columns=columns)
 

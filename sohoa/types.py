@@ -20,6 +20,9 @@ class Word:
     confidence: float
     box: Box
     line_key: tuple[int, int, int] = (0, 0, 0)  # (block, paragraph, line) from image_to_data
+    # why a reading of this word is open to question (a reason code of ``transforms.flags``),
+    # e.g. two readings of it disagreed; None when nothing is known against it
+    doubt: str | None = None
 
 
 @dataclass(slots=True)
@@ -30,6 +33,7 @@ class FieldReading:
     confidence: float
     box: Box | None = None
     label_text: str | None = None  # the printed label as OCR read it
+    doubt: str | None = None  # reason code: the reading is open to question (``Word.doubt``)
 
 
 @dataclass(slots=True)
@@ -64,6 +68,7 @@ def page_extraction_from_dict(data: dict[str, Any]) -> PageExtraction:
             confidence=f.get("confidence", 0.0),
             box=tuple(f["box"]) if f.get("box") else None,
             label_text=f.get("label_text"),
+            doubt=f.get("doubt"),
         )
 
     fields = {name: reading(f) for name, f in (data.get("fields") or {}).items()}

@@ -92,6 +92,7 @@ def normalise(raw: pd.DataFrame, doc_type: str) -> pd.DataFrame:
     mended, mended_fields = _mend_places(text)
     columns, flags = mapper(mended)
     _flag_mended(flags, text, mended_fields)
+    _flag_read_doubts(flags, raw, sources, text)
 
     out: dict[str, object] = {
         f: (raw[f] if f in raw.columns else pd.Series(None, index=raw.index, dtype=object))
@@ -122,6 +123,22 @@ def normalise(raw: pd.DataFrame, doc_type: str) -> pd.DataFrame:
     if "doc_type" in result:
         result["doc_type"] = result["doc_type"].fillna(doc_type)
     return result
+
+
+def _flag_read_doubts(
+    flags: FlagCollector, raw: pd.DataFrame, sources: dict[str, str], text: pd.DataFrame
+) -> None:
+    """A flag on each national field whose raw reading extraction doubted (``read_doubts``)."""
+    if "read_doubts" not in raw.columns:
+        return
+    doubts = [d if isinstance(d, list) else [] for d in raw["read_doubts"]]
+    for national, source in sources.items():
+        reasons = pd.Series(
+            [next((d["reason"] for d in ds if d.get("field") == source), None) for ds in doubts],
+            index=raw.index,
+            dtype=object,
+        )
+        flags.add_reasons(reasons, national, text.get(source))
 
 
 def _mend_places(text: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:

@@ -65,6 +65,15 @@ LAND_REASONS: dict[str, tuple[str, str]] = {
         "Tọa độ VN-2000 nằm ngoài phạm vi của tỉnh",
         "The VN-2000 coordinate lies outside the province",
     ),
+    "coordinate_unlike_column": (
+        "Tọa độ có số chữ số khác với các điểm khác trong bảng: có thể đọc thiếu hoặc thừa số",
+        "The coordinate has other digits than the table's other points: a digit may be lost",
+    ),
+    "code_readings_differ": (
+        "Mã giấy chứng nhận đọc hai lần ra hai kết quả khác nhau (0/O, 1/I, 5/S…); cần đối chiếu"
+        " với bản giấy",
+        "Two readings of the certificate code differ (0/O, 1/I, 5/S…); compare with the paper",
+    ),
     "term_before_issue": (
         "Thời hạn sử dụng kết thúc trước ngày cấp",
         "The land-use term ends before the issue date",
@@ -456,4 +465,32 @@ def map_vertices(
         num = pd.to_numeric(value, errors="coerce")
         flags.add(num.notna() & ~num.between(low, high), axis, "coordinate_out_of_range",
                   rows[axis])  # fmt: skip
+        shape = rows[axis].map(_coordinate_shape, na_action="ignore")
+        flags.add(_unlike_column(shape, rows["_parent"]), axis, "coordinate_unlike_column",
+                  rows[axis])  # fmt: skip
     return out, flags
+
+
+def _coordinate_shape(text: str) -> tuple[int, int] | None:
+    """(integer digits, decimal digits) of a coordinate as printed: ``1 268 686,29`` → (7, 2)."""
+    m = re.fullmatch(r"([\d\s.,]*\d)[.,](\d{1,3})", text.strip())
+    if m is None:
+        digits = re.sub(r"\D", "", text)
+        return (len(digits), 0) if digits else None
+    return len(re.sub(r"\D", "", m.group(1))), len(m.group(2))
+
+
+def _unlike_column(shape: pd.Series, parent: pd.Series) -> pd.Series:
+    """A coordinate whose digits differ in number from the shape most of its table's column
+    shares: software prints a vertex table with one number of decimals, and coordinates of one
+    parcel have the same integer digits, so a digit was lost or added in reading. Needs a shape
+    shared by at least two rows and half of them."""
+    unlike = pd.Series(False, index=shape.index)
+    for _, col in shape.groupby(parent):
+        shapes = col.dropna()
+        if shapes.empty:
+            continue
+        common, n = shapes.value_counts().index[0], int(shapes.value_counts().iloc[0])
+        if n >= 2 and 2 * n >= len(col):
+            unlike[shapes.index[shapes != common]] = True
+    return unlike

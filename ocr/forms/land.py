@@ -202,6 +202,8 @@ def _serial_and_code(rows: list[Row], found: dict[str, FieldReading]) -> None:
                     reading.value_text = code
                     reading.confidence = round(reading.confidence * STRAY_MARK_PENALTY, 4)
                     found["certificate_code"] = reading
+                if "certificate_code" in found:  # read apart and doubted (zones.read_code)
+                    found["certificate_code"].doubt = piece[i].doubt
 
 
 def _is_code(text: str) -> bool:

@@ -360,3 +360,15 @@ def test_qr_code_with_a_speck_read_as_a_sign_inside_it():
     f = extract_fields(page("Năm sinh: 1968 CCCD số: 068168917309      6§81BQYR4YMSN"), LAND, 2000)
     assert f["certificate_code"].value_text == "681BQYR4YMSN"
     assert f["certificate_code"].confidence < 0.8
+
+
+def test_a_doubted_code_keeps_its_doubt():
+    # zones.read_code doubts a code its two readings disagree on (5/S, 0/O, 1/I): land s565-0026
+    # (clean) printed 689M8W4KUSU2 and was read 689MBW4KUSU2, auto-accepted
+    words = page("Năm sinh: 1968", "Địa chỉ: Thôn 3, xã Đạ Ròn")
+    code = Word("689MBW4KUSU2", 93.0, (1300, 400, 300, 40), (10_000, 1, 1), "code_readings_differ")
+    f = extract_fields([*words, code], LAND, 2000)
+    assert f["certificate_code"].value_text == "689MBW4KUSU2"
+    assert f["certificate_code"].doubt == "code_readings_differ"
+    agreed = Word("689M8W4KUSU2", 93.0, (1300, 400, 300, 40), (10_000, 1, 1))
+    assert extract_fields([*words, agreed], LAND, 2000)["certificate_code"].doubt is None

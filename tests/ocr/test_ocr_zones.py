@@ -16,6 +16,7 @@ from ocr import pipeline, tesseract, zones
 from ocr.cleanup import DEFAULT_STEPS
 from ocr.forms.land import read_tables
 from ocr.ingest import PageImage
+from sohoa.errors import OcrFailedError
 from sohoa.types import FieldReading
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -124,6 +125,7 @@ def test_code_read_alone_and_kept_out_of_the_page_reading():
     (zone,) = zones.qr_zones(image)
     word = zones.read_code(image, zone.code, timeout=30, dpi=200)
     assert word is not None and word.text == CODE
+    assert word.doubt is None  # printed clearly: both models read it alike
     assert word.line_key[0] >= zones.ZONE_BLOCK
     page = PageImage(page=1, image=cv2.cvtColor(image, cv2.COLOR_GRAY2BGR),
                      source_path="qr.png", source_sha256="0" * 64, dpi=200)  # fmt: skip
@@ -189,4 +191,22 @@ def test_numbers_read_again_in_one_call_and_taken_where_they_differ():
     assert fields["parcel_number"].confidence == pytest.approx(
         0.9 * pipeline.NUMBERS_DISAGREE_PENALTY
     )
+    assert fields["parcel_number"].doubt == "number_readings_differ"  # a reviewer compares
     assert fields["map_sheet_number"].value_text == "CMND số 1101"
+    assert fields["map_sheet_number"].doubt is None
+
+
+def test_a_second_reading_that_fails_leaves_the_page_reading(monkeypatch):
+    # dev s77 harsh, blurred: Tesseract died (status -8) reading a number crop again, and the
+    # error ended the whole batch; a refinement that fails must only be skipped
+    def crash(*args, **kwargs):
+        raise OcrFailedError("Text recognition failed on this page.")
+
+    monkeypatch.setattr(zones.tesseract, "read_words", crash)
+    monkeypatch.setattr(zones.tesseract, "installed_languages", lambda: ("eng", "vie"))
+    image = np.full((100, 400), 255, np.uint8)
+    assert zones.read_numbers(image, [(10, 10, 200, 40)], timeout=5, dpi=300) == [None]
+    assert zones.read_code(image, (10, 10, 200, 40), timeout=5, dpi=300) is None
+    fields = {"parcel_number": FieldReading("112", 0.9, (10, 10, 200, 40))}
+    pipeline._read_numbers_again(fields, ("parcel_number",), image)
+    assert fields["parcel_number"] == FieldReading("112", 0.9, (10, 10, 200, 40))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
+from sohoa.confidence import doubt_factor, scale_odds
 from sohoa.national_format import EXTRACTED_FIELDS
 from transforms import normalise
+from transforms.flags import forces_review
 from transforms.land import (
     area_of,
     current_purpose_codes,
@@ -237,3 +240,52 @@ def test_area_where_figures_and_words_disagree(printed, area):
     assert ("area_m2", "area_words_mismatch") in {
         (f["field"], f["reason"]) for f in out.iloc[0]["flags"]
     }
+
+
+def test_coordinate_with_a_digit_lost_is_unlike_its_column():
+    # land s560-0021 (clean): 1268686.29 read 1268686.2 and auto-accepted; the table prints two
+    # decimals on every row, and each parcel's coordinates have the same integer digits
+    raw = _raw([{"issue_date": "ngày 05 tháng 03 năm 2015"}] * 2)
+    raw["holders"] = [[], []]
+    raw["conf__holders"] = [[], []]
+    raw["vertices"] = [
+        [
+            {"point": "1", "x": "1268686.2", "y": "586919.94"},
+            {"point": "2", "x": "1268690.38", "y": "586923.79"},
+            {"point": "3", "x": "1268695.01", "y": "58693.07"},
+            {"point": "4", "x": "1268699.11", "y": "586940.50"},
+        ],
+        # another certificate printed with one decimal: its own column decides
+        [
+            {"point": "1", "x": "1268686.2", "y": "586919.9"},
+            {"point": "2", "x": "1268690.3", "y": "586923.7"},
+        ],
+    ]
+    raw["conf__vertices"] = [
+        [{"point": 0.99, "x": 0.99, "y": 0.99}] * 4,
+        [{"point": 0.99, "x": 0.99, "y": 0.99}] * 2,
+    ]
+    out = normalise(raw, "land_certificate")
+    unlike = [
+        {f["field"] for f in flags if f["reason"] == "coordinate_unlike_column"}
+        for flags in out["flags"]
+    ]
+    assert unlike == [{"vertices[0].x", "vertices[2].y"}, set()]
+    assert out.iloc[0]["vertices"][0]["x"] == 1268686.2  # kept as read, for the reviewer
+
+
+def test_a_reading_extraction_doubted_is_flagged_for_review():
+    raw = _raw([{"certificate_code": "689MBW4KUSU2"}, {"certificate_code": "689M8W4KUSU2"}])
+    raw["read_doubts"] = [[{"field": "certificate_code", "reason": "code_readings_differ"}], []]
+    out = normalise(raw, "land_certificate")
+    flags = [[(f["field"], f["reason"]) for f in fl] for fl in out["flags"]]
+    assert ("certificate_code", "code_readings_differ") in flags[0]
+    assert not any(reason == "code_readings_differ" for _, reason in flags[1])
+    assert out.iloc[0]["certificate_code"] == "689MBW4KUSU2"  # kept for the reviewer
+    # a doubt: it lowers the value's odds of being right by its fitted factor
+    assert not forces_review(
+        next(f for f in out.iloc[0]["flags"] if f["field"] == "certificate_code")
+    )
+    doubted = scale_odds(np.array([0.95]), doubt_factor("code_readings_differ"))[0]
+    assert out.iloc[0]["conf__certificate_code"] == pytest.approx(doubted)
+    assert out.iloc[1]["conf__certificate_code"] == pytest.approx(0.95)
