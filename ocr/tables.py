@@ -30,6 +30,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -220,8 +221,11 @@ class HeaderCell:
         return " ".join(w.text for w in _reading_order(self.words))
 
 
-def _cells_of_row(row: Row, gap_factor: float = 0.9) -> list[HeaderCell]:
-    """Split a row into cells at gaps wider than ``gap_factor`` × the row's text height."""
+def _cells_of_row(
+    row: Row, gap_factor: float = 0.9, spec: TableSpec | None = None
+) -> list[HeaderCell]:
+    """Split a row into cells at gaps wider than ``gap_factor`` × the row's text height; with
+    ``spec``, a cell that holds the names of several columns is split between them."""
     cells: list[HeaderCell] = []
     gap = gap_factor * row.height
     for w in row.words:
@@ -229,7 +233,62 @@ def _cells_of_row(row: Row, gap_factor: float = 0.9) -> list[HeaderCell]:
             cells[-1].words.append(w)
         else:
             cells.append(HeaderCell([w]))
-    return cells
+    if spec is None:
+        return cells
+    return [part for cell in cells for part in _split_by_column_names(cell, spec)]
+
+
+# the most words one column's name takes on a header line (``Nơi thường trú trước khi``)
+MAX_HEADER_WORDS = 6
+
+
+def _split_by_column_names(cell: HeaderCell, spec: TableSpec) -> list[HeaderCell]:
+    """A header cell of narrow columns read as one (the gaps between them no wider than a
+    letter: ``Ngàysinh Giới Dân Số định danh Nghề``) split where its words name columns one
+    after another: of all ways to cut its words into runs, the one whose runs name the most
+    columns, each column once (then with the best scores); words that name none join the run
+    before them. A cell that names a column as a whole is kept (``Ngày, tháng, năm sinh`` is
+    no ``Ngày`` and ``năm sinh``), and so are a block's labelled line (``Nơi sinh; Quảng Nam``)
+    and a cell whose runs name fewer than two."""
+    words = sorted(cell.words, key=lambda w: w.box[0])
+    n = len(words)
+    if (
+        n < 2
+        or _LABEL_COLON.search(cell.text)
+        or any(_score(cell.text, c) >= c.min_score for c in spec.columns)
+    ):
+        return [cell]
+
+    @cache
+    def names(i: int, j: int) -> tuple[tuple[float, str], ...]:
+        """(score, column) of each column words[i:j] names."""
+        text = HeaderCell(words[i:j]).text
+        return tuple((sc, c.field) for c in spec.columns if (sc := _score(text, c)) >= c.min_score)
+
+    @cache
+    def best(i: int, used: frozenset[str]) -> tuple[int, float, tuple[tuple[int, int, bool], ...]]:
+        """(columns named, total score, runs) of the best cut of words[i:]."""
+        if i == n:
+            return 0, 0.0, ()
+        rest = best(i + 1, used)
+        options = [(rest[0], rest[1], ((i, i + 1, False), *rest[2]))]
+        for j in range(i + 1, min(n, i + MAX_HEADER_WORDS) + 1):
+            for score, column in names(i, j):
+                if column not in used:
+                    rest = best(j, used | {column})
+                    options.append((rest[0] + 1, rest[1] + score, ((i, j, True), *rest[2])))
+        return max(options, key=lambda o: (o[0], o[1]))
+
+    count, _, runs = best(0, frozenset())
+    if count < 2:
+        return [cell]
+    parts: list[HeaderCell] = []
+    for i, j, named in runs:
+        if named or not parts:
+            parts.append(HeaderCell(words[i:j]))
+        else:
+            parts[-1].words.extend(words[i:j])
+    return parts
 
 
 def _score(text: str, column: Column) -> float:
@@ -248,12 +307,18 @@ def _score(text: str, column: Column) -> float:
     return best
 
 
+# a label's colon, or the semicolon it is misread as, after a word
+_LABEL_COLON = re.compile(r"\w[:;]")
+
+
 def _match_cells(cells: list[HeaderCell], spec: TableSpec) -> int:
     """Give each cell its best column (each column once); returns how many matched."""
     pairs = []
     for i, c in enumerate(cells):
-        if c.words[0].text.rstrip().endswith(":") or (len(c.words) > 1 and ":" in c.text):
-            continue  # "Dân tộc: Kinh": a labelled line of a block, not a column header
+        if _LABEL_COLON.search(c.words[0].text) or (
+            len(c.words) > 1 and _LABEL_COLON.search(c.text)
+        ):
+            continue  # "Dân tộc: Kinh", "Nơi sinh; Quảng Nam": a block's labelled line, no header
         for col in spec.columns:
             s = _score(c.text, col)
             if s >= col.min_score:
@@ -282,7 +347,7 @@ def _find_header(rows: list[Row], spec: TableSpec) -> tuple[int, int, list[Heade
     """(first header row, first data row, header cells) of the best-matching header."""
     best: tuple[int, int, int, list[HeaderCell]] | None = None
     for r, row in enumerate(rows):
-        cells = _cells_of_row(row)
+        cells = _cells_of_row(row, spec=spec)
         if len(cells) < spec.min_headers:
             continue
         n = _match_cells(cells, spec)
