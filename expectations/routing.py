@@ -3,7 +3,8 @@
 A record needs review when any of its fields has a confidence below
 ``settings.review_confidence_threshold`` (fields with no value are not counted; in a table,
 every cell with a value counts), when its table's row numbers have a gap (a row was not read)
-or a table that always has rows (members, holders) has none,
+or do not rise down the table (one was misread, or rows paired wrongly), or a table that always
+has rows (members, holders) has none,
 or when it carries a flag that is more than a doubt (an expectation failed, a value was refused
 or contradicts another). A doubt (``transforms.flags.DOUBTS``: a value mended or guessed from a
 list) has already lowered its field's confidence by a factor fitted on generator pages, so it
@@ -69,6 +70,26 @@ def row_number_gaps(numbers: list) -> list[int]:
     return [n for n in range(1, max(read)) if n not in read]
 
 
+def row_numbers_out_of_order(numbers: list) -> list[int]:
+    """Row numbers read that do not rise down the table, e.g. [1, 2, 3, 4, 2] → [2]: rows are
+    numbered in order, so one was misread (a 5 read as 2) or rows were paired wrongly. A last
+    number repeating the first closes a parcel's polygon and is in order."""
+    read: list[int] = []
+    for n in numbers:
+        try:
+            read.append(int(n))
+        except (TypeError, ValueError):
+            continue
+    if len(read) > 2 and read[-1] == read[0]:
+        read = read[:-1]
+    highest, out = None, []
+    for n in read:
+        if highest is not None and n <= highest:
+            out.append(n)
+        highest = n if highest is None else max(highest, n)
+    return out
+
+
 def _flag_table_gaps(df: pd.DataFrame, flags: pd.Series) -> pd.Series:
     out = [list(f) if isinstance(f, list) else [] for f in flags]
     for table, key in TABLE_ROW_KEYS.items():
@@ -80,9 +101,15 @@ def _flag_table_gaps(df: pd.DataFrame, flags: pd.Series) -> pd.Series:
                 continue
             if key is None or not isinstance(rows, list):
                 continue
-            gaps = row_number_gaps([(row or {}).get(key) for row in rows])
+            numbers = [(row or {}).get(key) for row in rows]
+            gaps = row_number_gaps(numbers)
             if gaps:
                 out[i].append(make_flag(table, "table_rows_missing", ", ".join(map(str, gaps))))
+            disorder = row_numbers_out_of_order(numbers)
+            if disorder:
+                out[i].append(
+                    make_flag(table, "table_rows_out_of_order", ", ".join(map(str, disorder)))
+                )
     return pd.Series(out, index=flags.index, dtype=object)
 
 

@@ -180,6 +180,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "Số thứ tự các dòng trong bảng bị đứt quãng; có dòng chưa đọc được",
         "The table's row numbers have a gap; a row may not have been read",
     ),
+    "table_rows_out_of_order": (
+        "Số thứ tự các dòng trong bảng không tăng dần; có số bị đọc sai hoặc dòng bị ghép nhầm",
+        "The table's row numbers do not rise in order; a number was misread or rows were paired"
+        " wrongly",
+    ),
     "name_repaired": (
         "Dấu của họ tên đã được sửa theo từ điển tên; cần kiểm tra",
         "Diacritics of the name were repaired from the name lexicon; please check",

@@ -2,7 +2,7 @@ import dataclasses
 
 import pandas as pd
 
-from expectations.routing import route, row_number_gaps
+from expectations.routing import route, row_number_gaps, row_numbers_out_of_order
 from sohoa.settings import get_settings
 
 
@@ -80,6 +80,26 @@ def test_row_number_gaps():
     assert row_number_gaps(["2", "3"]) == [1]
     assert row_number_gaps([1, 2, 3]) == []
     assert row_number_gaps([None, "x"]) == []
+
+
+def test_row_numbers_out_of_order():
+    # dev land pages (seeds 556, 560): a vertex table's last point 5 read as 2
+    assert row_numbers_out_of_order([1, 2, 3, 4, "2"]) == [2]
+    assert row_numbers_out_of_order(["1", "3", "2", "4"]) == [2]
+    assert row_numbers_out_of_order([1, 2, 3, 4, 1]) == []  # the polygon closed on point 1
+    assert row_numbers_out_of_order([245, 246, 250]) == []  # a map's own numbers, rising
+    assert row_numbers_out_of_order([1, None, "x", 4]) == []
+
+
+def test_a_table_whose_row_numbers_do_not_rise_goes_to_review():
+    s = dataclasses.replace(get_settings(), audit_sample_share=0.0)
+    rows = [{"point": p, "x": 1306900.0, "y": 586900.0} for p in ("1", "2", "3", "4", "2")]
+    df = pd.DataFrame({"record_id": ["a"], "vertices": [rows],
+                       "conf__vertices": [[{"point": 0.99, "x": 0.99, "y": 0.99}] * 5],
+                       "flags": [[]]})  # fmt: skip
+    out = route(df, s)
+    assert out.status.tolist() == ["needs_review"]
+    assert out.review_reasons.tolist()[0] == ["table_rows_out_of_order"]
 
 
 def test_a_household_book_with_no_member_read_goes_to_review():
