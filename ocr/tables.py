@@ -240,6 +240,9 @@ def _cells_of_row(
 
 # the most words one column's name takes on a header line (``Nơi thường trú trước khi``)
 MAX_HEADER_WORDS = 6
+# a cell of more words is a line of text, not the names of a table's columns run together (the
+# search over its cuts grows fast: 0.4 s for 24 words that each name a column)
+MAX_SPLIT_WORDS = 24
 
 
 def _split_by_column_names(cell: HeaderCell, spec: TableSpec) -> list[HeaderCell]:
@@ -253,7 +256,7 @@ def _split_by_column_names(cell: HeaderCell, spec: TableSpec) -> list[HeaderCell
     words = sorted(cell.words, key=lambda w: w.box[0])
     n = len(words)
     if (
-        n < 2
+        not 2 <= n <= MAX_SPLIT_WORDS
         or _LABEL_COLON.search(cell.text)
         or any(_score(cell.text, c) >= c.min_score for c in spec.columns)
     ):

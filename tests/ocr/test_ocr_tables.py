@@ -75,6 +75,11 @@ def test_a_header_naming_one_column_whole_is_not_split():
     assert _split_by_column_names(header, MEMBERS) == [header]
 
 
+def test_a_long_line_is_not_searched_for_column_names():
+    words = _words(100, 1, *[(70 * i, ("Giới", "Dân", "Nghề", "Quan")[i % 4]) for i in range(40)])
+    assert _split_by_column_names(HeaderCell(words), MEMBERS) == [HeaderCell(words)]
+
+
 def test_a_blocks_labelled_line_is_no_header():
     # dev s4242 harsh household 0011, members as labelled blocks: "Nơi sinh; Quảng Nạm" (a
     # colon read as ";") named three columns once "Quảng Nạm" was split (Quan hệ, Nam/Nữ)
