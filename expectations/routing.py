@@ -57,14 +57,20 @@ def _lowest_cell_confidence(df: pd.DataFrame, table: str) -> np.ndarray:
     return lowest
 
 
-def row_number_gaps(numbers: list) -> list[int]:
-    """Numbers missing from 1..the highest row number read, e.g. [1, 2, 4] → [3]."""
-    read = set()
+def _row_numbers(numbers: list) -> list[int]:
+    """The row numbers read as numbers, in table order (unreadable ones left out)."""
+    read = []
     for n in numbers:
         try:
-            read.add(int(n))
+            read.append(int(n))
         except (TypeError, ValueError):
             continue
+    return read
+
+
+def row_number_gaps(numbers: list) -> list[int]:
+    """Numbers missing from 1..the highest row number read, e.g. [1, 2, 4] → [3]."""
+    read = set(_row_numbers(numbers))
     if not read or max(read) > 200:  # not a row numbering
         return []
     return [n for n in range(1, max(read)) if n not in read]
@@ -74,12 +80,7 @@ def row_numbers_out_of_order(numbers: list) -> list[int]:
     """Row numbers read that do not rise down the table, e.g. [1, 2, 3, 4, 2] → [2]: rows are
     numbered in order, so one was misread (a 5 read as 2) or rows were paired wrongly. A last
     number repeating the first closes a parcel's polygon and is in order."""
-    read: list[int] = []
-    for n in numbers:
-        try:
-            read.append(int(n))
-        except (TypeError, ValueError):
-            continue
+    read = _row_numbers(numbers)
     if len(read) > 2 and read[-1] == read[0]:
         read = read[:-1]
     highest, out = None, []

@@ -367,15 +367,18 @@ def name_words_plausible(name: str) -> bool:
         return True
     words = [w for w in re.split(r"[ -]", name) if w]
     if _kinh_name_word(words[0], "family"):
-        return all(is_syllable(w) and vowels_spelled_right(w) for w in words)
+        return all(_spelled_syllable(w) for w in words)
     rest = words[1:]
     if len(rest) < 2 or sum(_kinh_name_word(w) for w in rest) < 2:
         return True
     # a first word of another people's (KATƠR, CHAMALÉA) is no syllable either: only one a
     # letter away from a Kinh family name (HƠOÀNG) is a misread
-    return all(is_syllable(w) and vowels_spelled_right(w) for w in rest) and not (
-        _near_kinh_family_name(words[0])
-    )
+    return all(_spelled_syllable(w) for w in rest) and not _near_kinh_family_name(words[0])
+
+
+def _spelled_syllable(word: str) -> bool:
+    """One Vietnamese syllable, its vowels' marks spelled as Vietnamese spells them."""
+    return is_syllable(word) and vowels_spelled_right(word)
 
 
 def _near_kinh_family_name(word: str) -> bool:

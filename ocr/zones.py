@@ -195,12 +195,10 @@ def read_code(
     if not text:
         return None
     other, _ = _read_line(crop, CODE_CHARACTERS, timeout=timeout, dpi=dpi, lang="vie")
-    doubt = None
     if len(other) == len(text):
-        pairs = list(zip(text, other, strict=True))
+        pairs = zip(text, other, strict=True)
         text = "".join("0" if a == "O" and b == "0" else a for a, b in pairs)
-    if other != text:
-        doubt = CODE_READINGS_DIFFER
+    doubt = CODE_READINGS_DIFFER if other != text else None
     log.debug("code under a QR block read %r (%.0f; other model %r)", text, confidence, other)
     return Word(text, confidence, box, (ZONE_BLOCK + number, 1, 1), doubt)
 

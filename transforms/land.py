@@ -490,7 +490,8 @@ def _unlike_column(shape: pd.Series, parent: pd.Series) -> pd.Series:
         shapes = col.dropna()
         if shapes.empty:
             continue
-        common, n = shapes.value_counts().index[0], int(shapes.value_counts().iloc[0])
+        counts = shapes.value_counts()
+        common, n = counts.index[0], int(counts.iloc[0])
         if n >= 2 and 2 * n >= len(col):
             unlike[shapes.index[shapes != common]] = True
     return unlike
