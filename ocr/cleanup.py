@@ -113,12 +113,17 @@ def _ink_mask(gray: Image, max_side: int) -> tuple[Image, float]:
 
 # levels (× Otsu's) the paper is split from the surface at: Otsu's own, and lower ones that
 # keep a shadowed part of the page (a shadow cast across a phone photo halves the paper's
-# brightness; Otsu's level then cuts the page along the shadow)
-PAGE_LEVELS = (1.0, 0.8, 0.65, 0.5)
+# brightness; Otsu's level then cuts the page along the shadow). Steps of 0.05-0.1: light
+# falling off towards one corner of a photocopy left a dent at 0.8 and 0.65 and took in the
+# table top at 0.6, and only 0.7 gave the sheet (a dev harsh page, 0 of 18 fields read)
+PAGE_LEVELS = (1.0, 0.9, 0.8, 0.75, 0.7, 0.65, 0.6, 0.55, 0.5)
 # gray levels a page side must step down from paper to surface (median along it, see
 # ``page_edge_steps``): dev harsh phone photos' page sides measured 45-200, the shadow edges
 # Otsu's level cut pages along 0-10
 PAGE_EDGE_MIN_STEP = 25.0
+# corners of a page found on the photo's edge: a flatbed scan turned inside a border has all four
+# there; a phone photo whose page nearly fills it, three
+MAX_CORNERS_ON_FRAME = 3
 
 
 def find_page_quad(
@@ -251,7 +256,7 @@ def _quad_of_mask(
         if x < -reach or y < -reach or x > sw - 1 + reach or y > sh - 1 + reach:
             return None
         on_edge += not (inside or outside)
-    if on_edge > 2:
+    if on_edge > MAX_CORNERS_ON_FRAME:
         return None
     return quad
 
@@ -289,6 +294,10 @@ def _quad_of_edges(hull: np.ndarray, width: int, height: int) -> np.ndarray | No
         page_edges = [e for e in edges if not _on_frame(*e, width, height)]
         if len(page_edges) == 4:
             break
+        if n == 4 and len(page_edges) == 3:
+            # the photo cut the page along a whole side: its two corners there are lost, and
+            # the part seen (three page sides and the photo's edge) is what can be flattened
+            return poly.astype(np.float32)
     else:
         return None
     corners = [_crossing(*page_edges[i - 1], *page_edges[i]) for i in range(4)]
@@ -375,6 +384,16 @@ def fix_orientation(image: Image, min_confidence: float = 2.0, max_side: int = 1
     return rotate_quarter(image, found.rotate)
 
 
+def _long_level_lines(mask: Image, min_length_frac: float = 0.08) -> Image:
+    """Runs of ink along a row or a column longer than ``min_length_frac`` of the page."""
+    h, w = mask.shape[:2]
+    lines = np.zeros_like(mask)
+    for size in ((max(20, int(w * min_length_frac)), 1), (1, max(20, int(h * min_length_frac)))):
+        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
+        lines |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
+    return lines
+
+
 def estimate_skew(gray: Image, max_angle: float = 10.0, max_side: int = 1400) -> float:
     """Skew angle in degrees (positive = text rises to the right) by projection profile.
 
@@ -382,6 +401,9 @@ def estimate_skew(gray: Image, max_angle: float = 10.0, max_side: int = 1400) ->
     keeps the angle whose row profile is sharpest (largest sum of squared differences).
     """
     mask, _ = _ink_mask(gray, max_side)
+    # a long level or upright line (a photographed sheet's edge, a rule) is one spike in the
+    # profile at 0° that outweighs every text line at the page's real angle
+    mask[_long_level_lines(mask) > 0] = 0
     ys, xs = np.nonzero(mask)
     if len(xs) < 200:
         return 0.0

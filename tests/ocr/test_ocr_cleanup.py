@@ -42,6 +42,15 @@ def test_deskew_residual_under_a_third_of_a_degree(angle):
     assert abs(cleanup.estimate_skew(straight)) < 0.3
 
 
+def test_a_long_level_line_does_not_pull_the_skew_to_zero():
+    """A phone photo flattened to its sheet: the sheet's edge runs level along the top and
+    left, while the page printed on it is skewed (dev harsh page read 0.05° for -5.6°)."""
+    page = rotate(text_page(), -5.5)
+    page[8:12, 40:-40] = 0  # the sheet's top edge
+    page[40:-40, 8:12] = 0  # and its left edge
+    assert abs(cleanup.estimate_skew(page) + 5.5) < 0.3
+
+
 def test_red_seal_does_not_erase_black_text():
     gray = text_page(800, 400, 4)
     bgr = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
