@@ -24,6 +24,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ocr.text import (
+    drop_foreign_marks,
     fold,
     fold_alnum,
     is_form_text,
@@ -359,8 +360,11 @@ def _candidate(
     if _value_after_inner_colon(row.words[i:end]):
         return []
     raw_last = row.words[end - 1].text
-    colon = ":" in raw_last or (
-        end < len(row.words) and row.words[end].text.lstrip().startswith(":")
+    # a semicolon ending the label is its colon misread (``Quốc tịch;``, ``Dân tộc;``)
+    colon = (
+        ":" in raw_last
+        or raw_last.rstrip().endswith(";")
+        or (end < len(row.words) and row.words[end].text.lstrip()[:1] in (":", ";"))
     )
     if label.needs_colon and not colon:
         return []
@@ -521,6 +525,7 @@ def _reading(words: Sequence[Word], label_text: str | None) -> FieldReading:
     conf = sum(w.confidence for w in words) / (100.0 * len(words))
     if not is_form_text(text):
         conf *= DOUBTFUL_TEXT_PENALTY
+        text = drop_foreign_marks(text)  # no less doubtful for it
     return FieldReading(text, round(min(1.0, conf), 4), _union([w.box for w in words]), label_text)
 
 

@@ -367,6 +367,21 @@ _VIETNAMESE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323", "\u0306",
 _FORM_CHAR = re.compile(r"[A-Za-z0-9ĐđƠơƯư\s,.;:/()'\-–]")
 
 
+def drop_foreign_marks(text: str) -> str:
+    """Marks that no Vietnamese letter carries dropped, the letter kept: a speck over a letter
+    is read as a mark of another language (``Ñam`` is ``Nam``, ``Bïnh`` is ``Binh``, no
+    closer to ``Bình`` but no longer a letter that the forms never print)."""
+    kept, base = [], ""
+    for ch in unicodedata.normalize("NFD", text):
+        if unicodedata.combining(ch):
+            if ch not in _VIETNAMESE_MARKS or base not in "aeiouyAEIOUY":
+                continue
+        else:
+            base = ch
+        kept.append(ch)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
 def is_form_text(text: str) -> bool:
     """True when every character could have been printed on a form (``Thôn 2, xã Lát``);
     False for OCR noise such as ``“``, ``§``, ``¬``, ``ñ`` or a stray ``|``."""

@@ -10,6 +10,7 @@ import pytest
 
 from ocr.classify import classify_text
 from ocr.extract import (
+    DOUBTFUL_TEXT_PENALTY,
     INFERRED_HEAD_PENALTY,
     NOISE_TAIL_PENALTY,
     extract_fields,
@@ -20,6 +21,7 @@ from ocr.forms.birth import BIRTH, SHAPED_NUMBER_PENALTY, _compact_number
 from ocr.forms.death import DEATH
 from ocr.forms.household import MEMBERS
 from ocr.forms.land import _ADDRESS, ID_AFTER_MARKS_PENALTY, LAND, read_holders
+from ocr.forms.marriage import MARRIAGE
 from ocr.tables import read_grid_table
 from sohoa.types import Word
 from tests.ocr.test_ocr_clean_pages import page
@@ -309,3 +311,31 @@ def test_a_minority_name_prefix_read_faintly_is_kept():
     assert fields["mother_full_name"].value_text == "LÊ THỊ HOA"
     # harsh marriage s77-0003: a speck read as K before a Kinh family name is no prefix
     assert fields["declarant_full_name"].value_text == "TRÂN THỊ AN"
+
+
+# death s77-0009 (harsh photocopy): toner specks over and between letters; the sex read "Ñam."
+# (a speck over the N)
+_SPECKLED_ROW = """
+    683: Giới@171+77%96 tính:@255+85%95 Ñam.@678+102%66 Dântộc:@826+148%67 Kinh@993+87%95 Quốc-tiel;@1179+180%46 Việt@1378+75%96 Nam@1465+86%96
+"""  # noqa: E501
+# marriage s4242-0010 (harsh photocopy): the husband's "Quốc tịch:" read "Quặc tịch;"
+_HUSBAND = """
+    539: Họ@200+74%96 và@289+66%96 tên.@374+103%0 chồng:@488+172%0 ĐIỂU@713+145%91 LỦI@880+103%46
+    621: Ngày@200+109%94 sinh:@348+139%96 ngày.13@539+216%87 tháng@774+157%89 07@951+65%78
+    730: năm:@280+122%91 1968@420+141%90 Dân@1094+101%12 tộc:@1230+87%44 M'Nông@1369+216%90 Quặc@1653+137%85 tịch;@1810+117%95 Việt@1977+115%96
+    823: Nam.@1734+135%79
+"""  # noqa: E501
+
+
+def test_a_label_whose_colon_was_read_as_a_semicolon():
+    fields = extract_fields(page(_HUSBAND, height=60), MARRIAGE, 2400)
+    value = {k: v.value_text for k, v in fields.items()}
+    assert value["husband_ethnicity"] == "M'Nông"
+    assert value["husband_nationality"].startswith("Việt")
+
+
+def test_a_mark_no_vietnamese_letter_carries_is_dropped_and_the_value_doubted():
+    fields = extract_fields(page(_SPECKLED_ROW, height=40), DEATH, 2000)
+    sex = fields["deceased_sex"]
+    assert sex.value_text == "Nam"
+    assert sex.confidence < 0.66 * DOUBTFUL_TEXT_PENALTY + 0.01

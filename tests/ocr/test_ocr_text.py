@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from ocr.text import is_syllable, vowels_spelled_right
+from ocr.text import drop_foreign_marks, is_syllable, vowels_spelled_right
 
 
 @pytest.mark.parametrize(
@@ -58,3 +58,16 @@ def test_every_marked_word_of_tesseracts_vietnamese_list_is_spelled_right(tmp_pa
     refused = [w for w in syllables if not vowels_spelled_right(w)]
     assert all(w.isascii() for w in refused), [w for w in refused if not w.isascii()]
     assert len(refused) < 0.02 * len(syllables)
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [("Ñam", "Nam"), ("Bïnh", "Binh"), ("Ÿersin", "Yersin"), ("Đäk Mil", "Đak Mil")],
+)
+def test_marks_no_vietnamese_letter_carries_are_dropped(read, meant):
+    assert drop_foreign_marks(read) == meant
+
+
+def test_vietnamese_marks_are_kept():
+    for text in ("NGUYỄN THỊ NGỌC ÁNH", "Đắk Nông", "Thừa Thiên Huế", "ƯỚC"):
+        assert drop_foreign_marks(text) == text
