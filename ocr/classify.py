@@ -157,6 +157,7 @@ def classify_text(text: str, declared_type: str | None = None) -> Classification
     for score, line in itertools.chain.from_iterable(matches.values()):
         best_label[line] = max(score, best_label.get(line, 0.0))
     scores: dict[str, float] = {}
+    evidence_of: dict[str, float] = {}
     for doc_type in TITLES:
         title, line = titles[doc_type]
         if title < best_on_line[line]:
@@ -168,14 +169,20 @@ def classify_text(text: str, declared_type: str | None = None) -> Classification
             for score, line in matches[doc_type]
             if score >= EVIDENCE_MIN_MATCH and score >= best_label[line]
         }
-        evidence = min(1.0, len(hits) / EVIDENCE_ENOUGH)
+        evidence = evidence_of[doc_type] = min(1.0, len(hits) / EVIDENCE_ENOUGH)
         scores[doc_type] = TITLE_WEIGHT * title + EVIDENCE_WEIGHT * evidence
     if declared_type in scores:
         scores[declared_type] += DECLARED_BONUS
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     (best, best_score), (_, second_score) = ranked[0], ranked[1]
     lone = best_score >= LONE_MIN_SCORE and best_score - second_score >= LONE_MARGIN
-    if (best_score < MIN_SCORE or best_score - second_score < MIN_MARGIN) and not lone:
+    # a page whose title was lost (Tesseract skips a line now and then) still shows its
+    # labels: enough of one type's and none of any other's tell the type
+    labels_only = evidence_of[best] == 1.0 and not any(
+        evidence_of[other] for other in evidence_of if other != best
+    )
+    unsure = best_score < MIN_SCORE or best_score - second_score < MIN_MARGIN
+    if unsure and not (lone or labels_only):
         log.info("page type unsure: %s", ", ".join(f"{k} {v:.2f}" for k, v in ranked[:3]))
         return Classification(None, best_score, scores, declared_type)
     return Classification(best, min(1.0, best_score), scores, declared_type)

@@ -73,3 +73,21 @@ def test_a_label_is_evidence_for_the_type_it_matches_best_only():
     found = classify_text(text)
     assert found.doc_type == "death_registration"
     assert found.scores["birth_registration"] == 0.0
+
+
+def test_a_page_with_its_own_labels_and_none_of_another_type_despite_a_title_lookalike():
+    # household s77-0002 (harsh, dev): the title line was lost, and "Ngày chuyển đến" looks
+    # enough like the death title "GIẤY CHỨNG TỬ" (72 %) to keep the lone-type margin unmet
+    text = (
+        "Số sổ: 424289271\nHọ và tên chủ hộ: Chảo Văn Huy:\n"
+        "Nơi thường trú: Khu phố 9, xã Măng Tố, huyện Tánh Linh,\ntỉnh Bình Thuận\n"
+        "Ngày cấp: ngày 15 tháng 5 năm 2014\nSTƑ 1 Quan hệ với chủ hộ: Chủ hộ:\n"
+        "Họ và tên: Chảo Văn Huy.\nTên gọi khác:\nNgày sinh: 08/06/1949 Giới tính: Nam\n"
+        "Ngày. chuyển đến:\n"
+    )
+    found = classify_text(text)
+    assert found.scores["death_registration"] > 0
+    assert found.doc_type == "household_registration"
+    # two labels of one type beside a label of another: unsure, as before
+    mixed = text + "Nguyên nhân chết: bệnh\n"
+    assert classify_text(mixed).doc_type is None
