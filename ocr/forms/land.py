@@ -16,6 +16,7 @@ coordinates under the ``Điểm | X (m) | Y (m)`` header); both take the page's 
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -444,6 +445,26 @@ def split_vertex_row(texts: Sequence[str]) -> tuple[str, str, str] | None:
     return None
 
 
+def split_at_column_gap(words: Sequence[Word]) -> tuple[str, str, str] | None:
+    """A vertex row whose numbers do not all read as numbers (``1 344 309,60  o6 182,92``:
+    576 read ``o6``): point, x and y as read, the two coordinates split at the widest gap
+    between words (the gap between the table's columns). ``None`` unless each side holds five
+    digits or more and is mostly digits, as a coordinate is: a line of text below the table is
+    none."""
+    first = _clean_token(words[0].text) if words else ""
+    point, rest = (first, list(words[1:])) if _POINT.match(first) else ("", list(words))
+    if len(rest) < 2:
+        return None
+    gaps = [b.box[0] - (a.box[0] + a.box[2]) for a, b in itertools.pairwise(rest)]
+    cut = gaps.index(max(gaps)) + 1
+    sides = [" ".join(w.text for w in rest[:cut]), " ".join(w.text for w in rest[cut:])]
+    for side in sides:
+        digits = sum(c.isdigit() for c in side)
+        if digits < 5 or digits < 0.6 * len(side.replace(" ", "")):
+            return None
+    return point, sides[0], sides[1]
+
+
 def _coordinates(rest: list[str]) -> tuple[str, str] | None:
     if not all(re.fullmatch(r"[\d.,]+", t) for t in rest):
         return None
@@ -518,6 +539,8 @@ def read_vertices(
             if reread is not None:
                 ws = [_number_again(w, reread) if _garbled_number(w) else w for w in ws]
             parsed = split_vertex_row([w.text for w in ws]) if ws else None
+            if parsed is None and ws:
+                parsed = split_at_column_gap(ws)  # kept as read: normalisation flags it
             if parsed is None:
                 misses += 1
                 if out and misses > 1:

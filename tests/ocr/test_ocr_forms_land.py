@@ -8,7 +8,14 @@ import pytest
 
 from ocr.extract import extract_fields, group_rows, split_words
 from ocr.forms import spec_for
-from ocr.forms.land import LAND, read_holders, read_tables, read_vertices, split_vertex_row
+from ocr.forms.land import (
+    LAND,
+    read_holders,
+    read_tables,
+    read_vertices,
+    split_at_column_gap,
+    split_vertex_row,
+)
 from sohoa.types import Word
 
 
@@ -309,12 +316,48 @@ def test_a_garbled_coordinate_is_read_again():
         return Word("554821.88", 80.0, word.box, word.line_key)
 
     rows = group_rows(split_words(words))
-    assert [v["y"].value_text for v in read_vertices(rows)] == ["554792.99"]  # row lost
+    # without a second reading the row is kept as read (normalisation flags the coordinate)
+    assert [v["y"].value_text for v in read_vertices(rows)] == ["oo4821.88", "554792.99"]
     vertices = read_vertices(rows, reread)
     assert asked == ["oo4821.88"]  # only the garbled word is read again
     assert [v["y"].value_text for v in vertices] == ["554821.88", "554792.99"]
     # a second reading that is no number either leaves the word as it was
-    assert len(read_vertices(rows, lambda w: Word("oo", 80.0, w.box, w.line_key))) == 1
+    again = read_vertices(rows, lambda w: Word("oo", 80.0, w.box, w.line_key))
+    assert [v["y"].value_text for v in again] == ["oo4821.88", "554792.99"]
+
+
+# land s579-0008 (clean, dev sweep): every Y read with its "576" as "o6"; the rows were dropped
+# and the certificate, its vertex table empty, was accepted without review
+_GARBLED_TABLE = [
+    Word(text, 90.0, (x, y, width, 40), (y, 1, 1))
+    for y, cells in (
+        (2225, (("Điểm", 1432, 120), ("X(m)", 1686, 100), ("Y(m)", 2030, 100))),
+        (2314, (("1", 1476, 20), ("1", 1662, 20), ("344", 1695, 70), ("309,60", 1775, 105),
+                ("o6", 2039, 60), ("182,92", 2121, 105))),
+        (2416, (("2", 1474, 22), ("1", 1662, 20), ("344", 1695, 70), ("286,14", 1775, 105),
+                ("o6", 2039, 60), ("176,02", 2121, 105))),
+        (2761, (("Đạ", 1214, 60), ("Huoai,", 1295, 140), ("ngày", 1463, 100), ("08", 1584, 50),
+                ("tháng", 1654, 120), ("07", 1792, 50), ("năm", 1860, 90), ("2024", 1967, 90))),
+    )
+    for text, x, width in cells
+]  # fmt: skip
+
+
+def test_rows_whose_numbers_do_not_all_read_are_kept_as_read():
+    vertices = read_vertices(group_rows(split_words(_GARBLED_TABLE)))
+    assert [(v["point"].value_text, v["x"].value_text, v["y"].value_text) for v in vertices] == [
+        ("1", "1 344 309,60", "o6 182,92"),
+        ("2", "1 344 286,14", "o6 176,02"),
+    ]  # the date line below is no row
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [["Đạ", "Huoai,", "ngày", "08", "tháng", "07", "năm", "2024"], ["CH", "71947", "Số", "vào"]],
+)
+def test_a_line_of_text_is_no_row_split_at_a_gap(texts):
+    words = [Word(t, 90.0, (100 + 150 * i, 10, 100, 40), (1, 1, 1)) for i, t in enumerate(texts)]
+    assert split_at_column_gap(words) is None
 
 
 def test_a_leading_digit_misread_is_mended_from_the_parcels_other_vertices():
