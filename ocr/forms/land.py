@@ -303,6 +303,14 @@ def _birth_year(reading: FieldReading) -> FieldReading:
     )
 
 
+def _title_before_name(words: Sequence[Word], i: int) -> bool:
+    """``Ông``/``Bà`` whose colon was misread (``Óng'``) opening its line, a name in capitals
+    after it: a holder's title all the same (a lost one dropped the holder's every field)."""
+    first_on_line = i == 0 or words[i - 1].line_key != words[i].line_key
+    name = next((w.text for w in words[i + 1 :] if w.text != _GAP), "")
+    return first_on_line and sum(c.isupper() for c in name) >= 2 and name == name.upper()
+
+
 def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
     """Holders of section I: ``Ông:``/``Bà:`` blocks with name, birth year, ID and address.
 
@@ -327,7 +335,11 @@ def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
         i
         for i, w in enumerate(words)
         if _HOLDER_START.match(fold_alnum(w.text).upper() + (":" if ":" in w.text else ""))
-        and (":" in w.text or (i + 1 < len(words) and words[i + 1].text.startswith(":")))
+        and (
+            ":" in w.text
+            or (i + 1 < len(words) and words[i + 1].text.startswith(":"))
+            or _title_before_name(words, i)
+        )
     ]
     starts = [i for i in starts if not (i > 0 and fold_alnum(words[i - 1].text).upper() == "HO")]
     if not starts:
@@ -337,6 +349,7 @@ def read_holders(rows: Sequence[Row]) -> list[dict[str, FieldReading]]:
     for k, s in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(words)
         ws = words[s + 1 : end]
+        ws = ws[1:] if ws and ws[0].text == _GAP else ws  # after a title without its colon
         text, spans = _offsets(ws)
         row: dict[str, FieldReading] = {}
         cut = _NEXT_LABELS.search(text)

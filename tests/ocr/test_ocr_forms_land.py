@@ -415,3 +415,26 @@ def test_a_doubted_code_keeps_its_doubt():
     assert f["certificate_code"].doubt == "code_readings_differ"
     agreed = Word("689M8W4KUSU2", 93.0, (1300, 400, 300, 40), (10_000, 1, 1))
     assert extract_fields([*words, agreed], LAND, 2000)["certificate_code"].doubt is None
+
+
+def test_a_holder_whose_title_lost_its_colon_is_still_a_holder():
+    # land s577-0023 (clean, dev sweep): "Ông:" read "Óng'"; the first holder was lost and the
+    # certificate went through with one holder of two
+    found = holders_of(
+        "I. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất",
+        "Óng'  HỒ VĂN PHONG",
+        "Năm sinh:  1952 CMND số: 251951610",
+        "Bà:  NGUYỄN THỊ TRANG",
+        "Năm sinh:  1966 CMND số: 251748933",
+        "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+    )
+    assert [h["full_name"].value_text for h in found] == ["HỒ VĂN PHONG", "NGUYỄN THỊ TRANG"]
+    assert found[0]["id_number"].value_text == "251951610"
+    # a "Bà" inside a value (an address) is no title: it opens no line
+    found = holders_of(
+        "I. Người sử dụng đất",
+        "Bà:  NGUYỄN THỊ TRANG",
+        "Địa chỉ: Số 12 đường Hai Bà TRƯNG, tỉnh Lâm Đồng",
+        "II. Thửa đất",
+    )
+    assert len(found) == 1
