@@ -159,6 +159,8 @@ def find_page_quad(
     otsu, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY | cv2.THRESH_OTSU)
     for level in PAGE_LEVELS:
         _, mask = cv2.threshold(small, otsu * level, 255, cv2.THRESH_BINARY)
+        if cv2.countNonZero(mask) > max_area_frac * mask.size:
+            break  # paper everywhere (a flat scan): lower levels only take in more
         found = _quad_of_mask(
             small, mask, min_area_frac, max_area_frac, min_contrast, min_solidity, min_margin_frac
         )
