@@ -394,13 +394,13 @@ def find_labels(rows: Sequence[Row], labels: Sequence[Label]) -> list[Hit]:
                 # danh cá nhân:", not "Giấy tờ tùy thân số")
                 best_by_span: dict[int, tuple[float, int, str]] = {}
                 for form, n in forms:
+                    if folded[i][0] != form[0]:  # labels start where a word starts
+                        continue
                     # OCR may glue a label's words into fewer tokens ("SốCMND/Giấytờ:")
                     for span in range(1, n + 2):
                         if span < 1 or i + span > len(row.words):
                             continue
                         text = " ".join(t for t in folded[i : i + span] if t)
-                        if not text or text[0] != form[0]:  # labels start where a word starts
-                            continue
                         if _longer_last_word(form, text) or _other_last_word(form, text):
                             continue
                         if _capital_after_label(row.words[i : i + span], variant_of[form]):
