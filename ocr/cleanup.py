@@ -386,16 +386,6 @@ def fix_orientation(image: Image, min_confidence: float = 2.0, max_side: int = 1
     return rotate_quarter(image, found.rotate)
 
 
-def _long_level_lines(mask: Image, min_length_frac: float = 0.08) -> Image:
-    """Runs of ink along a row or a column longer than ``min_length_frac`` of the page."""
-    h, w = mask.shape[:2]
-    lines = np.zeros_like(mask)
-    for size in ((max(20, int(w * min_length_frac)), 1), (1, max(20, int(h * min_length_frac)))):
-        kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
-        lines |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel)
-    return lines
-
-
 def estimate_skew(gray: Image, max_angle: float = 10.0, max_side: int = 1400) -> float:
     """Skew angle in degrees (positive = text rises to the right) by projection profile.
 
@@ -405,7 +395,7 @@ def estimate_skew(gray: Image, max_angle: float = 10.0, max_side: int = 1400) ->
     mask, _ = _ink_mask(gray, max_side)
     # a long level or upright line (a photographed sheet's edge, a rule) is one spike in the
     # profile at 0° that outweighs every text line at the page's real angle
-    mask[_long_level_lines(mask) > 0] = 0
+    mask[_long_runs(mask, 0.08, 0.08) > 0] = 0
     ys, xs = np.nonzero(mask)
     if len(xs) < 200:
         return 0.0
@@ -653,14 +643,20 @@ def ruled_lines(
     pixels across. With the light default threshold a faint rule that breaks up at the usual
     ink threshold is whole. (Closing gaps along the lines first was measured: 9 px made
     speckled text lines into "rules".)"""
-    gray = to_gray(gray)
-    h, w = gray.shape
-    ink = (gray < ink_threshold).astype(np.uint8) * 255
+    ink = (to_gray(gray) < ink_threshold).astype(np.uint8) * 255
+    lines = _long_runs(ink, min_length_frac, min_height_frac)
+    return cv2.dilate(lines, np.ones((grow, grow), np.uint8))
+
+
+def _long_runs(ink: Image, min_length_frac: float, min_height_frac: float) -> Image:
+    """The pixels of an ink mask that lie on a horizontal run at least ``min_length_frac`` of
+    its width long or a vertical one ``min_height_frac`` of its height long (at least 20 px)."""
+    h, w = ink.shape[:2]
     lines = np.zeros_like(ink)
     for size in ((max(20, int(w * min_length_frac)), 1), (1, max(20, int(h * min_height_frac)))):
         kernel = cv2.getStructuringElement(cv2.MORPH_RECT, size)
         lines |= cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
-    return cv2.dilate(lines, np.ones((grow, grow), np.uint8))
+    return lines
 
 
 def _smear(

@@ -398,7 +398,7 @@ def find_labels(rows: Sequence[Row], labels: Sequence[Label]) -> list[Hit]:
                         continue
                     # OCR may glue a label's words into fewer tokens ("SốCMND/Giấytờ:")
                     for span in range(1, n + 2):
-                        if span < 1 or i + span > len(row.words):
+                        if i + span > len(row.words):
                             continue
                         text = " ".join(t for t in folded[i : i + span] if t)
                         if _longer_last_word(form, text) or _other_last_word(form, text):

@@ -374,12 +374,17 @@ def drop_foreign_marks(text: str) -> str:
     kept, base = [], ""
     for ch in unicodedata.normalize("NFD", text):
         if unicodedata.combining(ch):
-            if ch not in _VIETNAMESE_MARKS or base not in "aeiouyAEIOUY":
+            if _foreign_mark(ch, base):
                 continue
         else:
             base = ch
         kept.append(ch)
     return unicodedata.normalize("NFC", "".join(kept))
+
+
+def _foreign_mark(mark: str, base: str) -> bool:
+    """A combining mark Vietnamese never puts on ``base`` (``ñ`` is no vowel, ``ï`` no mark)."""
+    return mark not in _VIETNAMESE_MARKS or base not in "aeiouyAEIOUY"
 
 
 def is_form_text(text: str) -> bool:
@@ -388,7 +393,7 @@ def is_form_text(text: str) -> bool:
     base = ""
     for ch in unicodedata.normalize("NFD", text):
         if unicodedata.combining(ch):
-            if ch not in _VIETNAMESE_MARKS or base not in "aeiouyAEIOUY":  # "ñ" is no vowel
+            if _foreign_mark(ch, base):
                 return False
             continue
         if not _FORM_CHAR.match(ch):
