@@ -31,6 +31,7 @@ from sohoa.settings import get_settings
 from transforms import birth, death, household, land, marriage
 from transforms.flags import FlagCollector
 from transforms.gc_pause import gc_paused
+from transforms.place_marks import tidy_place_marks_column
 from transforms.place_names import is_place_field, mend_place_column
 from transforms.text import map_unique
 
@@ -141,19 +142,31 @@ def _flag_read_doubts(
         flags.add_reasons(reasons, national, text.get(source))
 
 
-def _mend_places(text: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
-    """``text`` with misread unit names mended in its place fields (``transforms.place_names``)
-    and, per place field, which rows were mended. ``text`` itself stays as read (``raw__``)."""
+def _mend_places(
+    text: pd.DataFrame,
+) -> tuple[pd.DataFrame, dict[str, tuple[pd.Series, pd.Series]]]:
+    """``text`` with stray marks dropped (``transforms.place_marks``) and misread unit names
+    mended (``transforms.place_names``) in its place fields and, per place field, which rows
+    lost marks and which had a name mended. ``text`` itself stays as read (``raw__``)."""
     home = get_settings().home_province_code
     mended, changed = text.copy(), {}
     for f in [c for c in text.columns if is_place_field(c)]:
-        mended[f], changed[f] = mend_place_column(text[f], home)
+        tidied, marks = tidy_place_marks_column(text[f])
+        mended[f], names = mend_place_column(tidied, home)
+        # where mending the text as read comes to the same (a colon inside a misread name
+        # went with the name), the marks were no finding of their own
+        as_before, names_before = mend_place_column(text[f], home)
+        same = np.asarray(as_before.astype(object) == mended[f].astype(object))
+        changed[f] = (marks & ~same, names.where(~same, names_before))
     return mended, changed
 
 
-def _flag_mended(flags: FlagCollector, text: pd.DataFrame, changed: dict[str, pd.Series]) -> None:
-    for f, rows in changed.items():
-        flags.add(rows, f, "place_name_mended", text[f])
+def _flag_mended(
+    flags: FlagCollector, text: pd.DataFrame, changed: dict[str, tuple[pd.Series, pd.Series]]
+) -> None:
+    for f, (marks, names) in changed.items():
+        flags.add(marks, f, "place_marks_tidied", text[f])
+        flags.add(names, f, "place_name_mended", text[f])
 
 
 def _plain_cell(value: object) -> object:

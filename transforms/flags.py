@@ -205,6 +205,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "Nghề nghiệp đọc sai dấu (Công nhần); đã sửa theo cách viết thường gặp, cần kiểm tra",
         "The occupation was read with its marks wrong (Công nhần); respelt, please check",
     ),
+    "place_marks_tidied": (
+        "Đã bỏ dấu lạ (dấu hai chấm, chấm phẩy, vết chấm) trong địa danh; cần kiểm tra",
+        "Stray marks (colons, semicolons, specks read as dots) were dropped from the place; "
+        "please check",
+    ),
     "place_name_mended": (
         "Tên đơn vị hành chính đọc sai một, hai chữ đã được sửa theo danh mục; cần kiểm tra",
         "A unit name misread by a letter or two was mended from the official list; please check",

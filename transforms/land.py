@@ -78,6 +78,11 @@ LAND_REASONS: dict[str, tuple[str, str]] = {
         "Thời hạn sử dụng kết thúc trước ngày cấp",
         "The land-use term ends before the issue date",
     ),
+    "origin_wording_mended": (
+        "Nguồn gốc sử dụng đọc sai vài chữ đã được sửa theo câu chữ chuẩn; cần kiểm tra",
+        "The origin of use, misread in a few letters, was set to its standard wording; "
+        "please check",
+    ),
 }
 for _reason, _messages in LAND_REASONS.items():
     REASONS.setdefault(_reason, _messages)
@@ -413,8 +418,66 @@ def map_land(raw: pd.DataFrame) -> tuple[dict[str, pd.Series], FlagCollector]:
     dated = term.notna() & term.ne("permanent") & iso.notna()
     flags.add(dated & (term.astype(str) < iso.astype(str)), "land_use_term", "term_before_issue",
               raw["land_use_term"])  # fmt: skip
-    out["land_use_origin_text"] = clean_text(raw["land_use_origin_text"])
+    origin = clean_text(raw["land_use_origin_text"])
+    out["land_use_origin_text"] = map_unique(origin, origin_wording)
+    flags.add(origin.notna() & out["land_use_origin_text"].ne(origin), "land_use_origin_text",
+              "origin_wording_mended", raw["land_use_origin_text"])  # fmt: skip
     return out, flags
+
+
+# The origin of use (Nguồn gốc sử dụng) in the standard wording of Circular 23/2014/TT-BTNMT
+# (art. 6.8) and Circular 10/2024/TT-BTNMT, both spellings of "hàng/hằng năm" and the short
+# forms of the transfers ("Nhận chuyển nhượng đất"). Certificates may combine them ("Nhận chuyển
+# nhượng đất được Công nhận QSDĐ như…"): such a text is near none of them and stays as read.
+LAND_USE_ORIGINS = tuple(
+    f"{head}{tail}"
+    for head, tails in (
+        ("Nhà nước giao đất ", ("có thu tiền sử dụng đất", "không thu tiền sử dụng đất")),
+        ("Nhà nước cho thuê đất ", ("trả tiền một lần", "trả tiền hàng năm",
+                                    "trả tiền hằng năm", "trả tiền thuê đất một lần",
+                                    "trả tiền thuê đất hằng năm")),
+        ("Công nhận quyền sử dụng đất như ", ("giao đất có thu tiền sử dụng đất",
+                                              "giao đất không thu tiền sử dụng đất",
+                                              "cho thuê đất trả tiền một lần",
+                                              "cho thuê đất trả tiền hàng năm")),
+        ("Nhận chuyển đổi ", ("đất", "quyền sử dụng đất")),
+        ("Nhận chuyển nhượng ", ("đất", "quyền sử dụng đất")),
+        ("Nhận thừa kế ", ("đất", "quyền sử dụng đất")),
+        ("Được tặng cho ", ("đất", "quyền sử dụng đất")),
+        ("Nhận góp vốn bằng ", ("quyền sử dụng đất",)),
+        ("Trúng đấu giá ", ("quyền sử dụng đất",)),
+        ("Nhận chuyển quyền sử dụng đất theo kết quả ", ("xử lý nợ thế chấp",
+                                                          "giải quyết tranh chấp đất đai")),
+    )
+    for tail in tails
+)  # fmt: skip
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _origin_key(text: str) -> str:
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+
+
+@lru_cache(maxsize=1)
+def _origin_keys() -> dict[str, str]:
+    return {_origin_key(o): o for o in LAND_USE_ORIGINS}
+
+
+def origin_wording(text: str) -> str:
+    """``text`` when it is a standard origin wording or near none; else the one standard
+    wording it stands for: within an eighth of its letters (at least 2), marks and stray
+    punctuation aside, and 3 letters nearer than any other wording (``Nhà nước giao đất có thụ
+    tiền sử dụng đất``, ``quyền sử dụng.đất``)."""
+    key = _origin_key(text)
+    keys = _origin_keys()
+    if key in keys:
+        return keys[key]
+    limit = max(2, len(key) // 8)
+    ranked = sorted((Levenshtein.distance(key, k, score_cutoff=limit + 3), k) for k in keys)
+    best, second = ranked[0], ranked[1]
+    if best[0] <= limit and second[0] >= best[0] + 3:
+        return keys[best[1]]
+    return text
 
 
 # --------------------------------------------------------------------------- tables

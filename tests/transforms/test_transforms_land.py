@@ -14,6 +14,7 @@ from transforms.land import (
     area_of,
     current_purpose_codes,
     land_use_term,
+    origin_wording,
     parse_area,
     parse_decimal,
     parse_number_words,
@@ -117,6 +118,37 @@ def test_serial_entry_and_use_form():
     assert use_form("Sử dụng riêng") == "private"
     assert use_form("Chung") == "shared"
     assert use_form("Riêng, chung") is None
+
+
+@pytest.mark.parametrize(
+    ("read", "wording"),
+    [
+        # real misreadings of speckled harsh pages (dev seed 77)
+        ("Nhà nước giao đất có thụ tiền sử dụng đất", "Nhà nước giao đất có thu tiền sử dụng đất"),
+        ("Công nhận quyền sử dụng đất hhữ giao đất không thủ tiến sử 'dụng đất",
+         "Công nhận quyền sử dụng đất như giao đất không thu tiền sử dụng đất"),
+        ("Công nhận quyền Sử dụng: đất như giảo đất có thu tiền sử đụng đất",
+         "Công nhận quyền sử dụng đất như giao đất có thu tiền sử dụng đất"),
+        ("Được tặng cho quyền sử dụng.đất", "Được tặng cho quyền sử dụng đất"),
+        # standard, cut short, combined or not an origin at all: kept as read
+        ("Nhà nước cho thuê đất trả tiền hằng năm", "Nhà nước cho thuê đất trả tiền hằng năm"),
+        ("Nhà nước giao đất c6 thu", "Nhà nước giao đất c6 thu"),
+        ("Nhận chuyển nhượng đất được Công nhận QSDĐ như giao đất có thu tiền sử dụng đất",
+         "Nhận chuyển nhượng đất được Công nhận QSDĐ như giao đất có thu tiền sử dụng đất"),
+        ("Nhà nước giao đất", "Nhà nước giao đất"),
+    ],
+)  # fmt: skip
+def test_origin_wording(read, wording):
+    assert origin_wording(read) == wording
+
+
+def test_a_mended_origin_is_flagged_for_review():
+    read = "Nhà nước giao đất có thụ tiền sử dụng đất"
+    out = normalise(_raw([{"land_use_origin_text": read}]), "land_certificate").iloc[0]
+    assert out["land_use_origin_text"] == "Nhà nước giao đất có thu tiền sử dụng đất"
+    assert out["raw__land_use_origin_text"] == read
+    flag = next(f for f in out["flags"] if f["field"] == "land_use_origin_text")
+    assert flag["reason"] == "origin_wording_mended" and forces_review(flag)
 
 
 def _raw(rows: list[dict]) -> pd.DataFrame:
