@@ -29,6 +29,7 @@ from sohoa.national_format import (
 )
 from sohoa.settings import get_settings
 from transforms import birth, death, household, land, marriage
+from transforms.authorities import mend_authority_column
 from transforms.flags import FlagCollector
 from transforms.gc_pause import gc_paused
 from transforms.place_marks import tidy_place_marks_column
@@ -144,27 +145,34 @@ def _flag_read_doubts(
 
 def _mend_places(
     text: pd.DataFrame,
-) -> tuple[pd.DataFrame, dict[str, tuple[pd.Series, pd.Series]]]:
-    """``text`` with stray marks dropped (``transforms.place_marks``) and misread unit names
-    mended (``transforms.place_names``) in its place fields and, per place field, which rows
-    lost marks and which had a name mended. ``text`` itself stays as read (``raw__``)."""
+) -> tuple[pd.DataFrame, dict[str, tuple[pd.Series, pd.Series, pd.Series]]]:
+    """``text`` with an authority's body mended (``transforms.authorities``), stray marks
+    dropped (``transforms.place_marks``) and misread unit names mended
+    (``transforms.place_names``) in its place fields and, per place field, which rows had each
+    done. ``text`` itself stays as read (``raw__``)."""
     home = get_settings().home_province_code
     mended, changed = text.copy(), {}
     for f in [c for c in text.columns if is_place_field(c)]:
-        tidied, marks = tidy_place_marks_column(text[f])
+        read, body = text[f], pd.Series(False, index=text.index)
+        if f.endswith("authority_text"):
+            read, body = mend_authority_column(read)
+        tidied, marks = tidy_place_marks_column(read)
         mended[f], names = mend_place_column(tidied, home)
         # where mending the text as read comes to the same (a colon inside a misread name
         # went with the name), the marks were no finding of their own
-        as_before, names_before = mend_place_column(text[f], home)
+        as_before, names_before = mend_place_column(read, home)
         same = np.asarray(as_before.astype(object) == mended[f].astype(object))
-        changed[f] = (marks & ~same, names.where(~same, names_before))
+        changed[f] = (body, marks & ~same, names.where(~same, names_before))
     return mended, changed
 
 
 def _flag_mended(
-    flags: FlagCollector, text: pd.DataFrame, changed: dict[str, tuple[pd.Series, pd.Series]]
+    flags: FlagCollector,
+    text: pd.DataFrame,
+    changed: dict[str, tuple[pd.Series, pd.Series, pd.Series]],
 ) -> None:
-    for f, (marks, names) in changed.items():
+    for f, (body, marks, names) in changed.items():
+        flags.add(body, f, "authority_body_mended", text[f])
         flags.add(marks, f, "place_marks_tidied", text[f])
         flags.add(names, f, "place_name_mended", text[f])
 

@@ -205,6 +205,12 @@ REASONS: dict[str, tuple[str, str]] = {
         "Nghề nghiệp đọc sai dấu (Công nhần); đã sửa theo cách viết thường gặp, cần kiểm tra",
         "The occupation was read with its marks wrong (Công nhần); respelt, please check",
     ),
+    "authority_body_mended": (
+        "Tên cơ quan (Ủy ban nhân dân, Sở…) đọc sai vài chữ đã được sửa theo cách viết chuẩn; "
+        "cần kiểm tra",
+        "The body's name (Ủy ban nhân dân, Sở…), misread in a few letters, was set to its "
+        "standard wording; please check",
+    ),
     "place_marks_tidied": (
         "Đã bỏ dấu lạ (dấu hai chấm, chấm phẩy, vết chấm) trong địa danh; cần kiểm tra",
         "Stray marks (colons, semicolons, specks read as dots) were dropped from the place; "
