@@ -46,6 +46,10 @@ log = logging.getLogger(__name__)
 # --------------------------------------------------------------------------- form declarations
 
 NO_COLON_MIN_SCORE = 0.9
+# a label of the usual looseness followed by its colon may be read looser (``Quốc-tiel;`` for
+# ``Quốc tịch:`` on a speckled photocopy): a colon after words is a label's mark
+DEFAULT_MIN_SCORE = 0.82
+COLON_MIN_SCORE = 0.75
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class Label:
 
     key: str
     variants: tuple[str, ...]
-    min_score: float = 0.82  # similarity 0..1 required, for the folded label text
+    min_score: float = DEFAULT_MIN_SCORE  # similarity 0..1 required, for the folded label text
     needs_colon: bool = False  # short labels (``Số:``) only count when a colon follows
 
 
@@ -370,6 +374,8 @@ def _candidate(
         return []
     if not colon and score < max(label.min_score, NO_COLON_MIN_SCORE):
         return []  # without a colon, only a near-exact label counts
+    if score < label.min_score and (label.min_score > DEFAULT_MIN_SCORE or not colon):
+        return []
     # a longer label wins over its own prefix only when it matches well:
     # "Họ và tên" must not read as "Họ và tên mẹ" with one word missing
     weight = score**4 * len(form_used) + (0.5 if colon else 0.0)
@@ -407,7 +413,8 @@ def find_labels(rows: Sequence[Row], labels: Sequence[Label]) -> list[Hit]:
                             continue
                         score = _label_score(form, text)
                         best = best_by_span.get(span)
-                        if score >= label.min_score and (best is None or score > best[0]):
+                        loosest = min(label.min_score, COLON_MIN_SCORE)  # _candidate decides
+                        if score >= loosest and (best is None or score > best[0]):
                             best_by_span[span] = (score, span, form)
                 for score, span, form_used in best_by_span.values():
                     candidates.extend(_candidate(row, r, label, i, span, score, form_used))

@@ -339,3 +339,18 @@ def test_a_mark_no_vietnamese_letter_carries_is_dropped_and_the_value_doubted():
     sex = fields["deceased_sex"]
     assert sex.value_text == "Nam"
     assert sex.confidence < 0.66 * DOUBTFUL_TEXT_PENALTY + 0.01
+
+
+def test_a_label_read_loosely_counts_when_its_colon_follows():
+    # the same row: "Quốc-tiel;" is "Quốc tịch" two letters off (0.78 < 0.82), but its colon
+    # (read as a semicolon) marks a label; without it the ethnicity swallowed the nationality
+    value = {k: v.value_text for k, v in extract_fields(page(_SPECKLED_ROW, height=40),
+                                                        DEATH, 2000).items()}  # fmt: skip
+    assert value["deceased_ethnicity"] == "Kinh"
+    assert value["deceased_nationality"] == "Việt Nam"
+    # a word as loose without a colon is a value's word, not a label
+    loose = _SPECKLED_ROW.replace("Quốc-tiel;", "Quốc-tiel")
+    value = {
+        k: v.value_text for k, v in extract_fields(page(loose, height=40), DEATH, 2000).items()
+    }
+    assert value["deceased_nationality"] is None
