@@ -296,6 +296,13 @@ def _old_commune(expanded: str, old_province_named: bool = True) -> AdminResult:
             news = t["old_to_new"].get(f"{old.province_key}_{old.district_key}_{old.ward_key}")
             if news:
                 return _result_from_new_wards(news, new_province)
+        # a district misread past mending (``thành phố Bảo Le``): the commune by its name in
+        # the province, the district's part left out (an ambiguous name stays unresolved)
+        without = _without_district(expanded)
+        if old.province_key and not old.district_key and without != expanded:
+            found = _by_old_ward_name(without, new_province, f"old:{old.province_key}")
+            if found.commune_code or found.reason == "ambiguous_admin_unit":
+                return found
         return AdminResult(None, t["province_code"].get(new_province), "unknown_commune")
     old = parse_address(expanded, mode=ParseMode.LEGACY, keep_street=False, level=1)
     province = t["old_to_new_province"].get(old.province_key)
@@ -309,6 +316,11 @@ def _old_commune(expanded: str, old_province_named: bool = True) -> AdminResult:
     if found.reason == "unknown_commune":
         return _by_old_ward_name(expanded, province)
     return found
+
+
+def _without_district(text: str) -> str:
+    """``text`` without its comma-separated parts that name a district."""
+    return ",".join(p for p in text.split(",") if not _DISTRICT_MARKER.match(p.strip()))
 
 
 def _by_old_ward_name(expanded: str, province: str, scope: str | None = None) -> AdminResult:

@@ -96,3 +96,15 @@ def test_an_old_text_naming_its_province_is_read_in_that_old_province():
     )
     # without a province the text may be either (the digitising province is today's)
     assert resolve("UBND XÃ TÂN HÀ", "68", before_reform=True).reason == "ambiguous_admin_unit"
+
+
+def test_a_district_misread_past_mending_leaves_the_commune_to_its_name():
+    # dev harsh s4242-0011: "Bảo Lộc" read "Bảo Le"; Lộc Sơn is one old ward of old Lâm Đồng
+    read = resolve("Ủy ban nhân dân phường Lộc Sơn, thành phố Bảo Le, tỉnh Lâm Đồng", "68", True)
+    right = resolve("Ủy ban nhân dân phường Lộc Sơn, thành phố Bảo Lộc, tỉnh Lâm Đồng", "68", True)
+    assert read == right and right.commune_code is not None
+    # a name several old communes of the province share stays unresolved without its district
+    shared = resolve("xã Lộc Thanh, huyện Bảo Lxyz, tỉnh Lâm Đồng", "68", True)
+    assert shared == AdminResult(None, "68", "ambiguous_admin_unit")
+    # a district read right with a commune it does not hold is no place: not looked for elsewhere
+    assert resolve("xã Lộc Sơn, huyện Đức Trọng, tỉnh Lâm Đồng", "68", True).commune_code is None
