@@ -164,6 +164,11 @@ _ONE_AS_MARK = re.compile(r"\d[\]|]")
 _ONE_AS_LETTER = re.compile(r"[Il|!]\d|\d[Il!]")
 
 
+# letters shaped like digits (S/Š 5, Z 2, B 8), in a number of one to four characters
+_AS_DIGITS = str.maketrans("SŠZB", "5528")
+_LOOKALIKE_NUMBER = re.compile(r"(?=.*[SŠZB])[0-9SŠZB]{1,4}")
+
+
 # a date word glued to its number, or joined by a mark (thăng.1, 7năm, I0/háng): a space
 _DATE_WORD_JOINT = re.compile(r"(?<=[^\W\d_]{2})[.,:;/\-]*(?=\d)|(?<=\d)[.,:;/\-]*(?=[^\W\d_]{2})")
 
@@ -194,6 +199,11 @@ def repair_date_words(text: str) -> str:
         key = _date_word(w, near)
         if key and _ONE_AS_LETTER.fullmatch(words[i + 1]):
             words[i + 1] = re.sub(r"[Il|!]", "1", words[i + 1])  # tháng I1: a 1 read as I
+        if key and _LOOKALIKE_NUMBER.fullmatch(words[i + 1]):
+            # tháng S, năm Z014, ngày 2Š: a letter shaped like its digit, where it makes one
+            as_digits = words[i + 1].translate(_AS_DIGITS)
+            if _VALID_PART[key](as_digits):
+                words[i + 1] = as_digits
         if key and re.match(r"\d", words[i + 1]):
             words[i] = _DATE_WORDS[key]
             valid = _VALID_PART[key]

@@ -324,6 +324,11 @@ def test_misread_title_credits_only_the_type_it_fits_best():
         ("ngày 19 tháng 69: năm 2021", "ngày 19 tháng 09 năm 2021"),
         ("ngày 5 tháng 3 năm 1990.", "ngày 5 tháng 3 năm 1990."),  # parses as it is
         ("Lâm 12", "Lâm 12"),  # one letter from năm, but no date word beside it: left alone
+        # dev harsh photocopies (seeds 4242, 555): a letter shaped like its digit
+        ("ngày 10 tháng S năm Z014", "ngày 10 tháng 5 năm 2014"),
+        ("Lâm Đồng, ngày 2Š tháng 02 năm 2014", "Lâm Đồng, ngày 25 tháng 02 năm 2014"),
+        ("ngày SB tháng 3 năm 2000", "ngày SB tháng 3 năm 2000"),  # no day 58: left alone
+        ("ngày 3 tháng Sáu năm 2000", "ngày 3 tháng Sáu năm 2000"),  # a month in words
     ],
 )
 def test_written_out_dates_mended(read, mended):
