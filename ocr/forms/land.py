@@ -226,9 +226,12 @@ FALLBACKS = (_issue_date, _authority, _serial_and_code)
 
 _GAP = "¦"
 _HOLDER_START = re.compile(r"^(?:HO\s+)?(ONG|BA)\s*:?$")
-# "năm" with a letter misread or doubled (NÑăm sinh); "sinh" is printed in lower case, so a
-# name written in capitals (… TÂM SINH) does not end there
-_YEAR_LABEL = r"(?:(?-i:sinh)\s*\w{0,3}m\b|\w{0,3}m\s*(?-i:sinh)\b)"
+# "năm" with a letter misread or doubled (NÑăm sinh, Năng sinh, sinh năïn), a speck between
+# the words (Năm-sinh, Năm.sinh), a mark on the i of "sinh" (sỉnh năm); "sinh" is printed in
+# lower case, so a name written in capitals (… TÂM SINH) does not end there
+_SINH = r"(?-i:s[iìíỉĩị]nh)"
+_NAM = r"(?:\w{0,3}m|\b[Nn](?-i:[a-zà-ỹ]){1,2}[ngh])"  # not a name's MINH, HÙNG
+_YEAR_LABEL = rf"(?:{_SINH}[\s.\-]*\w{{0,3}}[mn]\b|{_NAM}[\s.\-]*{_SINH}\b)"
 _NEXT_LABELS = re.compile(
     rf"[,;]?\s*(?:{_YEAR_LABEL}|cmnd|cccd|cmt|số\s*định\s*danh|hộ\s*chiếu|"
     r"địa\s*ch\w?\b|giấy\s*tờ|¦)",

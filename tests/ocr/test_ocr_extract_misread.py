@@ -189,6 +189,36 @@ def test_holder_id_number_after_specks_and_a_wrap():
     assert holder["full_name"].value_text == "NGUYỄN MINH TÍN"
 
 
+@pytest.mark.parametrize(
+    "year_label",
+    # dev harsh photocopies (seeds 4242, 555): "Năm sinh:" with a letter misread or a speck
+    # between its words; "sinh năm" with a mark on the i
+    ["Năng@161 sinh:@260", "Năm-sinh:@161", "Năm.sinh:@161", "Nănh@161 sinh:@260"],
+)
+def test_holder_birth_year_after_a_misread_label_on_the_next_line(year_label):
+    rows = _holder_rows(f"""
+        513: I.@161 Người@198 sử@323 dụng@377 đất,@481 chủ@563 sở@639 hữu@692 nhà@775 ở@849
+        573: Ông:@161 LÊ@283 VĂN@360 MINH@459
+        641: {year_label} 1949.@400 CMND@560 số:@690 250456487@800
+        727: II.@161 Thửa@214 đất,@326 nhà@406 ở@481 và@520 tài@574 sản@633
+    """)  # fmt: skip  # noqa: E501
+    (holder,) = read_holders(rows)
+    assert holder["full_name"].value_text == "LÊ VĂN MINH"
+    assert holder["birth_year"].value_text == "1949"
+    assert holder["id_number"].value_text == "250456487"
+
+
+def test_holder_name_ending_like_nam_keeps_its_last_word():
+    rows = _holder_rows("""
+        513: I.@161 Người@198 sử@323 dụng@377 đất,@481 chủ@563 sở@639 hữu@692 nhà@775 ở@849
+        573: Ông:@161 TRẦN@283 VĂN@380 MINH@470 sinh@590 năm@660 1950,@740 CCCD@840 số:@940 068073372823@1020
+        727: II.@161 Thửa@214 đất,@326 nhà@406 ở@481 và@520 tài@574 sản@633
+    """)  # fmt: skip  # noqa: E501
+    (holder,) = read_holders(rows)
+    assert holder["full_name"].value_text == "TRẦN VĂN MINH"
+    assert holder["birth_year"].value_text == "1950"
+
+
 def test_member_id_number_after_a_border_read_as_a_brace():
     # household s77-0010 (clean): the last member's ID cell read "{068181662817"
     words = page("""
