@@ -201,7 +201,7 @@ def test_holder_birth_year_after_a_misread_label_on_the_next_line(year_label):
         573: Ông:@161 LÊ@283 VĂN@360 MINH@459
         641: {year_label} 1949.@400 CMND@560 số:@690 250456487@800
         727: II.@161 Thửa@214 đất,@326 nhà@406 ở@481 và@520 tài@574 sản@633
-    """)  # fmt: skip  # noqa: E501
+    """)  # fmt: skip
     (holder,) = read_holders(rows)
     assert holder["full_name"].value_text == "LÊ VĂN MINH"
     assert holder["birth_year"].value_text == "1949"
