@@ -20,7 +20,7 @@ REFORM_DATE = "2025-07-01"  # the commune merger (Decision 19/2025/QĐ-TTg); ISO
 def name_column(out: dict, flags: FlagCollector, raw: pd.DataFrame, field: str) -> names.NameResult:
     result = names.normalise_names(raw[field])
     out[field] = result.full_name
-    flags.add(result.repaired, field, "name_repaired", raw[field])
+    result.flag(flags, field, raw[field])
     return result
 
 

@@ -205,6 +205,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "Nghề nghiệp đọc sai dấu (Công nhần); đã sửa theo cách viết thường gặp, cần kiểm tra",
         "The occupation was read with its marks wrong (Công nhần); respelt, please check",
     ),
+    "name_marks_tidied": (
+        "Đã bỏ dấu lạ (gạch, dấu chấm, hai chấm) giữa các chữ của họ tên; cần kiểm tra",
+        "Stray marks (dashes, stops, colons) between the words of the name were dropped; "
+        "please check",
+    ),
     "authority_body_mended": (
         "Tên cơ quan (Ủy ban nhân dân, Sở…) đọc sai vài chữ đã được sửa theo cách viết chuẩn; "
         "cần kiểm tra",

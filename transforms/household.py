@@ -88,7 +88,7 @@ def map_household(raw: pd.DataFrame) -> tuple[dict[str, pd.Series], FlagCollecto
     flags.add(bad, "household_book_number", "unparseable_number", raw["household_book_number"])
     head = names.normalise_names(raw["head_full_name"])
     out["head_full_name"] = head.full_name
-    flags.add(head.repaired, "head_full_name", "name_repaired", raw["head_full_name"])
+    head.flag(flags, "head_full_name", raw["head_full_name"])
     out["address_text"] = clean_text(raw["address_text"])
     iso, reason = dates.parse_dates(raw["issue_date"])
     out["issue_date"] = iso
@@ -135,7 +135,7 @@ def map_members(
 
     name = names.normalise_names(rows["full_name"])
     out["full_name"] = name.full_name
-    flags.add(name.repaired, "full_name", "name_repaired", rows["full_name"])
+    name.flag(flags, "full_name", rows["full_name"])
     other = names.normalise_names(rows["other_name"])
     out["other_name"] = other.full_name
 

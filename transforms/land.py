@@ -501,7 +501,7 @@ def map_holders(
     flags = FlagCollector(len(rows))
     name = names.normalise_names(rows["full_name"])
     out["full_name"] = name.full_name
-    flags.add(name.repaired, "full_name", "name_repaired", rows["full_name"])
+    name.flag(flags, "full_name", rows["full_name"])
     iso, reason = dates.parse_dates(rows["birth_year"])
     out["birth_year"] = dates.year_of(iso).astype(object).where(iso.notna(), None)
     flags.add_reasons(reason, "birth_year", rows["birth_year"])

@@ -23,6 +23,7 @@ the confidence and flags ``name_repaired``.
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -233,6 +234,27 @@ class NameResult:
     family_name: pd.Series
     given_name: pd.Series
     repaired: pd.Series  # bool: a word was changed by the lexicon
+    tidied: pd.Series  # bool: stray marks were dropped (``name_marks_tidied``)
+
+    def flag(self, flags, field: str, raw: pd.Series) -> None:
+        """The name's flags: a repair only doubts it, dropped marks send it to review."""
+        flags.add(self.repaired, field, "name_repaired", raw)
+        flags.add(self.tidied, field, "name_marks_tidied", raw)
+
+
+# A mark between two words or letters of a name (``PHẠM-THỊ``, ``LÊ: TẤN``, ``MỊNH. TUYỂN``,
+# ``VĂN,€HIẾN``), or an apostrophe after a word of two letters or more (``VĂN’KIÊN``): names
+# are written with none but the apostrophe after a minority name's one-letter prefix (K', H').
+_LETTER = r"[^\W\d_]"
+_MARKS_BETWEEN = re.compile(rf"(?<={_LETTER})\s*[:;.,\-‐–—*€†\"“”`^~|]+\s*(?={_LETTER})")
+_LOOSE_APOSTROPHE = re.compile(rf"(?<={_LETTER}{{2}})['’]+\s*(?={_LETTER})")
+_END_MARKS = re.compile(rf"^[\s:;.,\-*'’`^~|]+|[\s:;.,\-*`^~|]+$|(?<={_LETTER}{{2}})['’]+$")
+
+
+def tidy_name_marks(name: str) -> str:
+    """``name`` without the marks no name is written with (see above)."""
+    out = _LOOSE_APOSTROPHE.sub(" ", _MARKS_BETWEEN.sub(" ", name))
+    return " ".join(_END_MARKS.sub("", out).split()) or name
 
 
 def normalise_names(raw: pd.Series) -> NameResult:
@@ -241,18 +263,19 @@ def normalise_names(raw: pd.Series) -> NameResult:
     ratio = get_settings().name_repair_min_ratio
     words: dict[tuple[str, str], str] = {}
 
-    def one(value: object) -> tuple[str | None, str | None, str | None, bool]:
+    def one(value: object) -> tuple[str | None, str | None, str | None, bool, bool]:
         # as clean_name, repair_name and split_kinh_name do it, once per unique raw name
-        cleaned = repair_unicode(str(value)).upper()
-        if not cleaned:
-            return None, None, None, False
+        as_read = repair_unicode(str(value)).upper()
+        if not as_read:
+            return None, None, None, False, False
+        cleaned = tidy_name_marks(as_read)
         respaced = respace_name(cleaned, lexicon)
         unconfused = " ".join(unconfuse_word(w, lexicon) for w in respaced.split(" "))
         fixed = repair_name(unconfused, lexicon, ratio, words)
         parts = fixed.split(" ")
         certain = len(parts) >= 2 and parts[0] in KINH_FAMILY_NAMES
         family, given = (parts[0], parts[-1]) if certain else (None, None)
-        return fixed, family, given, fixed != cleaned
+        return fixed, family, given, fixed != cleaned, cleaned != as_read
 
-    full, family, given, repaired = map_unique_parts(raw, one, 4)
-    return NameResult(full, family, given, repaired.eq(True))
+    full, family, given, repaired, tidied = map_unique_parts(raw, one, 5)
+    return NameResult(full, family, given, repaired.eq(True), tidied.eq(True))

@@ -1,7 +1,9 @@
 import pandas as pd
 import pytest
 
-from transforms.names import load_lexicon, normalise_names, repair_name
+from transforms import normalise
+from transforms.flags import forces_review
+from transforms.names import load_lexicon, normalise_names, repair_name, tidy_name_marks
 
 
 @pytest.mark.parametrize(
@@ -124,3 +126,31 @@ def test_a_name_split_in_the_wrong_place_is_respaced(read, printed):
 )
 def test_names_of_other_peoples_and_unclear_splits_are_kept(name):
     assert normalise_names(pd.Series([name])).full_name[0] == name
+
+
+@pytest.mark.parametrize(
+    ("read", "tidied"),
+    [
+        # dev harsh photocopies (seeds 77, 4242, 555): specks between the words of a name
+        ("PHAM-THỊ LINH", "PHAM THỊ LINH"),
+        ("LÊ: TẤN KHANG", "LÊ TẤN KHANG"),
+        ("NGUYỄN NGUYỄN MỊNH. TUYỂN", "NGUYỄN NGUYỄN MỊNH TUYỂN"),
+        ("NGUYỄN VĂN’KIÊN", "NGUYỄN VĂN KIÊN"),
+        ("NGUYÊN THỊ LÀI'", "NGUYÊN THỊ LÀI"),
+        # a minority name's prefix keeps its apostrophe
+        ("K' JRANG", "K' JRANG"),
+        ("LIÊNG HÓT K' TRANG", "LIÊNG HÓT K' TRANG"),
+        ("H'BLIH", "H'BLIH"),
+    ],
+)
+def test_stray_marks_in_a_name_are_dropped(read, tidied):
+    assert tidy_name_marks(read) == tidied
+
+
+def test_a_name_with_marks_dropped_goes_to_review(raw_birth):
+    out = normalise(raw_birth([{"mother_full_name": "PHẠM-THỊ LINH"}]), "birth_registration")
+    row = out.iloc[0]
+    assert row["mother_full_name"] == "PHẠM THỊ LINH"
+    assert row["raw__mother_full_name"] == "PHẠM-THỊ LINH"
+    flag = next(f for f in row["flags"] if f["field"] == "mother_full_name")
+    assert flag["reason"] == "name_marks_tidied" and forces_review(flag)
