@@ -205,6 +205,11 @@ REASONS: dict[str, tuple[str, str]] = {
         "Nghề nghiệp đọc sai dấu (Công nhần); đã sửa theo cách viết thường gặp, cần kiểm tra",
         "The occupation was read with its marks wrong (Công nhần); respelt, please check",
     ),
+    "book_slash_lost": (
+        "Số quyển và năm liền nhau (mất dấu gạch chéo) đã được tách; cần kiểm tra",
+        "The book number and its year ran together (the slash was lost) and were split; please "
+        "check",
+    ),
     "name_marks_tidied": (
         "Đã bỏ dấu lạ (gạch, dấu chấm, hai chấm) giữa các chữ của họ tên; cần kiểm tra",
         "Stray marks (dashes, stops, colons) between the words of the name were dropped; "

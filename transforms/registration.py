@@ -18,6 +18,10 @@ _NUMBER = re.compile(r"^(\d+)\s*(?:/\s*(\S.*?))?\s*$")
 _BOOK = re.compile(r"^(\d+)\s*(?:/\s*(\d+))?\s*$")
 
 
+# a book number of one or two digits glued to a year of this or the last century
+_GLUED_YEAR = re.compile(r"(\d{1,2})((?:19|20)\d\d)")
+
+
 def split_registration_number(text: str) -> tuple[str | None, str | None, str | None]:
     """(number, suffix, reason) from ``Số: 45/TLKT-BS``; reason ``unparseable_number``."""
     m = _NUMBER.match(_LABEL.sub("", repair_slashes(repair_unicode(text))))
@@ -33,6 +37,9 @@ def split_book_number(text: str) -> tuple[str | None, int | None, str | None]:
     if not m:
         return None, None, "unparseable_number"
     year_text = m.group(2)
+    glued = _GLUED_YEAR.fullmatch(m.group(1)) if year_text is None else None
+    if glued:  # the slash lost between a book and its year (032014): read, and checked
+        return glued.group(1), int(glued.group(2)), "book_slash_lost"
     if year_text is None:
         return m.group(1), None, None
     if len(year_text) != 4:

@@ -41,3 +41,19 @@ def test_slash_misread_by_ocr_is_repaired(printed, number, suffix):
 def test_book_with_misread_slash():
     assert split_book_number("02!2025")[:2] == ("02", 2025)
     assert split_book_number("02l2013")[:2] == ("02", 2013)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # dev harsh photocopies (seeds 4242, 555): the slash lost between book and year
+        ("032014", ("03", 2014, "book_slash_lost")),
+        ("Quyển số: 32025", ("3", 2025, "book_slash_lost")),
+        # no year to be found: as read
+        ("1234", ("1234", None, None)),
+        ("2014", ("2014", None, None)),
+        ("031814", ("031814", None, None)),
+    ],
+)
+def test_book_number_glued_to_its_year(text, want):
+    assert split_book_number(text) == want
