@@ -58,9 +58,9 @@ def _semicolon(text: str, m: re.Match) -> str:
 def tidy_place_marks(text: str) -> str:
     """``text`` without the marks no place or authority text is written with (see module)."""
     out = _SYMBOLS.sub(" ", text)
-    out = _SEMICOLON.sub(lambda m: _semicolon(out, m), out)
-    out = _AFTER_WORD.sub(lambda m: m.group(1) + " ", out)
-    out = _BEFORE_WORD.sub(lambda m: " " if m.start() and out[m.start() - 1].isalpha() else "", out)
+    out = _SEMICOLON.sub(lambda m, seen=out: _semicolon(seen, m), out)
+    out = _AFTER_WORD.sub(r"\1 ", out)
+    out = _BEFORE_WORD.sub(" ", out)  # spaces are folded at the end
     out = _AFTER_COMMA.sub(", ", out)
     out = _COMMA_GLUED.sub(", ", out)
     out = _DOT_IN_WORDS.sub(" ", out)
