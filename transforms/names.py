@@ -242,11 +242,12 @@ class NameResult:
         flags.add(self.tidied, field, "name_marks_tidied", raw)
 
 
-# A mark between two words or letters of a name (``PHẠM-THỊ``, ``LÊ: TẤN``, ``MỊNH. TUYỂN``,
-# ``VĂN,€HIẾN``), or an apostrophe after a word of two letters or more (``VĂN’KIÊN``): names
-# are written with none but the apostrophe after a minority name's one-letter prefix (K', H').
+# A mark between two words or letters of a name (``LÊ: TẤN``, ``MỊNH. TUYỂN``, ``VĂN,€HIẾN``),
+# or an apostrophe after a word of two letters or more (``VĂN’KIÊN``): names are written with
+# none but the apostrophe after a minority name's one-letter prefix (K', H') and the hyphen
+# of a hyphenated name (the national format allows it, ``expectations.text_checks.NAME``).
 _LETTER = r"[^\W\d_]"
-_MARKS_BETWEEN = re.compile(rf"(?<={_LETTER})\s*[:;.,\-‐–—*€†\"“”`^~|]+\s*(?={_LETTER})")
+_MARKS_BETWEEN = re.compile(rf"(?<={_LETTER})\s*[:;.,*€†\"“”`^~|]+\s*(?={_LETTER})")
 _LOOSE_APOSTROPHE = re.compile(rf"(?<={_LETTER}{{2}})['’]+\s*(?={_LETTER})")
 _END_MARKS = re.compile(rf"^[\s:;.,\-*'’`^~|]+|[\s:;.,\-*`^~|]+$|(?<={_LETTER}{{2}})['’]+$")
 
