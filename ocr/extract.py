@@ -395,6 +395,7 @@ def find_labels(rows: Sequence[Row], labels: Sequence[Label]) -> list[Hit]:
             if not folded[i]:
                 continue
             for label, forms in prepared:
+                loosest = min(label.min_score, COLON_MIN_SCORE)  # _candidate decides
                 # the best form per span: a shorter match stays a candidate for when the longer
                 # one loses its last words to another label ("Giấy tờ tùy thân" | "Số định
                 # danh cá nhân:", not "Giấy tờ tùy thân số")
@@ -413,7 +414,6 @@ def find_labels(rows: Sequence[Row], labels: Sequence[Label]) -> list[Hit]:
                             continue
                         score = _label_score(form, text)
                         best = best_by_span.get(span)
-                        loosest = min(label.min_score, COLON_MIN_SCORE)  # _candidate decides
                         if score >= loosest and (best is None or score > best[0]):
                             best_by_span[span] = (score, span, form)
                 for score, span, form_used in best_by_span.values():

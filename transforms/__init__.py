@@ -160,9 +160,11 @@ def _mend_places(
         mended[f], names = mend_place_column(tidied, home)
         # where mending the text as read comes to the same (a colon inside a misread name
         # went with the name), the marks were no finding of their own
-        as_before, names_before = mend_place_column(read, home)
-        same = np.asarray(as_before.astype(object) == mended[f].astype(object))
-        changed[f] = (body, marks & ~same, names.where(~same, names_before))
+        if marks.any():  # the usual case has none: no second mending
+            as_before, names_before = mend_place_column(read, home)
+            same = np.asarray(as_before.astype(object) == mended[f].astype(object))
+            marks, names = marks & ~same, names.where(~same, names_before)
+        changed[f] = (body, marks, names)
     return mended, changed
 
 

@@ -11,14 +11,13 @@ placement, ``UBND``). The text as read stays in ``raw__<field>``; the field is f
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from rapidfuzz.distance import Levenshtein
 
-from transforms.text import map_unique
+from transforms.text import map_unique, word_key
 
 # the bodies that register civil status and issue land certificates (before and after the
 # 2025 reform: Sở Tài nguyên và Môi trường merged into Sở Nông nghiệp và Môi trường)
@@ -30,11 +29,10 @@ BODIES = (
     "Văn phòng đăng ký quyền sử dụng đất",
     "Chi nhánh Văn phòng đăng ký đất đai",
 )
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def _key(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.lower().replace("uỷ", "ủy")).split())
+    return word_key(text).replace("uỷ", "ủy")
 
 
 @lru_cache(maxsize=1)

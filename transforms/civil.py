@@ -12,6 +12,7 @@ import pandas as pd
 from sohoa.settings import get_settings
 from transforms import admin_units, codes, dates, names, registration
 from transforms.flags import FlagCollector
+from transforms.place_marks import WRAPPED_LINE_DOT
 from transforms.text import clean_text, map_unique
 
 REFORM_DATE = "2025-07-01"  # the commune merger (Decision 19/2025/QĐ-TTg); ISO text compares
@@ -69,7 +70,7 @@ def repair_date_zeros(raw: pd.Series) -> pd.Series:
 def place_text(raw: pd.Series) -> pd.Series:
     """A place as written (residence, place of death): clean text, a stray dot after a comma
     where OCR read the end of a wrapped line (``huyện Đạ Huoai,. tỉnh``) dropped."""
-    return clean_text(map_unique(raw, lambda v: re.sub(r",\s*[.·]+(?=\s)", ",", v)))
+    return clean_text(map_unique(raw, lambda v: WRAPPED_LINE_DOT.sub(",", v)))
 
 
 def date_column(out: dict, flags: FlagCollector, raw: pd.DataFrame, field: str) -> None:

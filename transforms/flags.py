@@ -211,8 +211,8 @@ REASONS: dict[str, tuple[str, str]] = {
         "check",
     ),
     "name_marks_tidied": (
-        "Đã bỏ dấu lạ (gạch, dấu chấm, hai chấm) giữa các chữ của họ tên; cần kiểm tra",
-        "Stray marks (dashes, stops, colons) between the words of the name were dropped; "
+        "Đã bỏ dấu lạ (dấu chấm, hai chấm, dấu phẩy) giữa các chữ của họ tên; cần kiểm tra",
+        "Stray marks (stops, colons, commas) between the words of the name were dropped; "
         "please check",
     ),
     "authority_body_mended": (

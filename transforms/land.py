@@ -24,7 +24,7 @@ from sohoa.settings import get_settings
 from transforms import admin_units, dates, ids, names
 from transforms.civil import REFORM_DATE
 from transforms.flags import CONFIDENCE_FACTOR, REASONS, FlagCollector
-from transforms.text import clean_text, map_unique, repair_unicode, strip_marks
+from transforms.text import clean_text, map_unique, repair_unicode, strip_marks, word_key
 
 log = logging.getLogger(__name__)
 
@@ -451,16 +451,11 @@ LAND_USE_ORIGINS = tuple(
     )
     for tail in tails
 )  # fmt: skip
-_NOT_WORD = re.compile(r"[\W_]+")
-
-
-def _origin_key(text: str) -> str:
-    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
 
 
 @lru_cache(maxsize=1)
 def _origin_keys() -> dict[str, str]:
-    return {_origin_key(o): o for o in LAND_USE_ORIGINS}
+    return {word_key(o): o for o in LAND_USE_ORIGINS}
 
 
 def origin_wording(text: str) -> str:
@@ -468,7 +463,7 @@ def origin_wording(text: str) -> str:
     wording it stands for: within an eighth of its letters (at least 2), marks and stray
     punctuation aside, and 3 letters nearer than any other wording (``Nhà nước giao đất có thụ
     tiền sử dụng đất``, ``quyền sử dụng.đất``)."""
-    key = _origin_key(text)
+    key = word_key(text)
     keys = _origin_keys()
     if key in keys:
         return keys[key]

@@ -72,13 +72,13 @@ def tidy_place_marks(text: str) -> str:
 
 # the dot OCR reads at the end of a wrapped line after its comma (``huyện Đạ Huoai,. tỉnh``):
 # the text is read right, nothing to confirm
-_WRAPPED_LINE_DOT = re.compile(r",\s*[.·]+(?=\s)")
+WRAPPED_LINE_DOT = re.compile(r",\s*[.·]+(?=\s)")
 
 
 def tidy_place_marks_column(raw: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(tidied text, whether marks were dropped) per row; null stays null. Spaces folded
     differently or a wrapped line's dot are no change."""
     tidied = map_unique(raw, tidy_place_marks)
-    before = map_unique(raw, lambda v: " ".join(_WRAPPED_LINE_DOT.sub(",", v).split()))
+    before = map_unique(raw, lambda v: " ".join(WRAPPED_LINE_DOT.sub(",", v).split()))
     changed = np.asarray(raw.notna()) & (tidied.astype(object) != before.astype(object))
     return tidied, pd.Series(np.asarray(changed, dtype=bool), index=raw.index)

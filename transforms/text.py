@@ -161,6 +161,15 @@ def clean_name(s: pd.Series) -> pd.Series:
     return clean_text(s).str.upper().astype(object).where(lambda x: x.notna(), None)
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def word_key(text: str) -> str:
+    """Lower-case words, marks and punctuation between them dropped: ``Ủy ban-nhân: dân`` →
+    ``ủy ban nhân dân`` (for comparing a reading with a fixed wording)."""
+    return " ".join(_NOT_WORD.sub(" ", text.lower()).split())
+
+
 def strip_marks(text: str) -> str:
     """Letters without any diacritic (tone or shape), Đ→D: the key used for fuzzy look-ups."""
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
