@@ -115,16 +115,35 @@ class Rules:
     mask: np.ndarray | None = None  # faint-or-dark horizontal-ish strokes (for strike lines)
 
 
-def _merge_positions(items: list[tuple[int, int, int]], tol: int) -> list[tuple[int, int, int]]:
-    items = sorted(items)
+def _merge_positions(
+    items: list[tuple[int, int, int]], tol: int, max_gap: int
+) -> list[tuple[int, int, int]]:
+    """Pieces of one rule (within ``tol`` of each other across it, at most ``max_gap`` apart
+    along it) joined; strokes far apart on the same line (a title's letter, a seal) stay apart."""
     out: list[tuple[int, int, int]] = []
-    for pos, a, b in items:
-        if out and pos - out[-1][0] <= tol:
-            p0, a0, b0 = out[-1]
-            out[-1] = ((p0 + pos) // 2, min(a0, a), max(b0, b))
-        else:
-            out.append((pos, a, b))
-    return out
+    line: list[tuple[int, int, int]] = []
+    for item in [*sorted(items), None]:
+        if item is not None and line and item[0] - line[-1][0] <= tol:
+            line.append(item)
+            continue
+        pieces: list[list[int]] = []
+        for pos, a, b in sorted(line, key=lambda t: t[1]):
+            if pieces and a - pieces[-1][2] <= max_gap:
+                p = pieces[-1]
+                p[0], p[2], p[3] = p[0] + pos, max(p[2], b), p[3] + 1
+            else:
+                pieces.append([pos, a, b, 1])
+        out += [(total // n, a, b) for total, a, b, n in pieces]
+        line = [item] if item is not None else []
+    return sorted(out)
+
+
+# darker than this is ink of a rule (a grey rule on a photocopy reads 120-170)
+RULE_INK_MAX = 190
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    return (gray < RULE_INK_MAX).astype(np.uint8) * 255
 
 
 def find_rules(image: np.ndarray | None, min_length_frac: float = 0.05) -> Rules:
@@ -135,29 +154,42 @@ def find_rules(image: np.ndarray | None, min_length_frac: float = 0.05) -> Rules
 
     gray = image if image.ndim == 2 else cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
     h, w = gray.shape
-    ink = (gray < 170).astype(np.uint8) * 255
     kx = max(20, int(w * min_length_frac))
     ky = max(20, int(h * min_length_frac / 3))
+    # a thin rule printed grey, or a pixel off straight after a warp, breaks a run of ink one
+    # pixel tall: each pixel takes the darkest of its neighbours across the rule's direction
+    across_h = cv2.erode(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3)))
+    across_v = cv2.erode(gray, cv2.getStructuringElement(cv2.MORPH_RECT, (3, 1)))
     horiz = cv2.morphologyEx(
-        ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, 1))
+        _ink(across_h), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, 1))
     )
-    vert = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, ky)))
+    vert = cv2.morphologyEx(
+        _ink(across_v), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, ky))
+    )
+    # print keeps a margin of 10 mm or more: nothing in the outer 1 % of the page is a rule
+    edge_x, edge_y = w // 100, h // 100
     hs: list[tuple[int, int, int]] = []
     n, _labels, stats, _ = cv2.connectedComponentsWithStats(horiz, connectivity=8)
     for i in range(1, n):
-        x, y, bw, bh, _area = stats[i]
-        if bw >= kx and bh <= max(8, h // 300):
+        x, y, bw, bh, area = stats[i]
+        # thin on average (a rule a little off straight has a taller box), + the 2 rows of the
+        # darkest-of-3; a dark strip along the image's edge is no rule
+        if bw >= kx and area / bw <= max(8, h // 300) + 2 and edge_y < y < h - edge_y - bh:
             hs.append((int(y + bh // 2), int(x), int(x + bw)))
     vs: list[tuple[int, int, int]] = []
     n, _labels, stats, _ = cv2.connectedComponentsWithStats(vert, connectivity=8)
     for i in range(1, n):
-        x, y, bw, bh, _area = stats[i]
-        if bh >= ky and bw <= max(8, w // 300):
+        x, y, bw, bh, area = stats[i]
+        if bh >= ky and area / bh <= max(8, w // 300) + 2 and edge_x < x < w - edge_x - bw:
             vs.append((int(x + bw // 2), int(y), int(y + bh)))
     tol = max(4, h // 400)
     # strokes for strike lines: faint (red ink turned light gray by cleanup) or dark
     faint = (gray < 235).astype(np.uint8) * 255
-    return Rules(_merge_positions(hs, tol), _merge_positions(vs, tol), faint)
+    # a horizontal rule's pieces are joined however far apart (nothing else on a page runs a
+    # twentieth of its width); vertical pieces only where they nearly meet: a run a sixtieth
+    # of the page tall is also the stem of a title's letter
+    horizontal = _merge_positions(hs, tol, w)
+    return Rules(horizontal, _merge_positions(vs, tol, h // 15), faint)
 
 
 def _strike_through(
@@ -314,12 +346,14 @@ def _score(text: str, column: Column) -> float:
 _LABEL_COLON = re.compile(r"\w[:;]")
 
 
-def _match_cells(cells: list[HeaderCell], spec: TableSpec) -> int:
-    """Give each cell its best column (each column once); returns how many matched."""
+def _match_cells(cells: list[HeaderCell], spec: TableSpec, colons: bool = False) -> int:
+    """Give each cell its best column (each column once); returns how many matched. With
+    ``colons`` a cell whose name ends in a colon (a speck read as one) may match too."""
     pairs = []
     for i, c in enumerate(cells):
-        if _LABEL_COLON.search(c.words[0].text) or (
-            len(c.words) > 1 and _LABEL_COLON.search(c.text)
+        if not colons and (
+            _LABEL_COLON.search(c.words[0].text)
+            or (len(c.words) > 1 and _LABEL_COLON.search(c.text))
         ):
             continue  # "Dân tộc: Kinh", "Nơi sinh; Quảng Nam": a block's labelled line, no header
         for col in spec.columns:
@@ -388,22 +422,32 @@ def _find_header(rows: list[Row], spec: TableSpec) -> tuple[int, int, list[Heade
 
 
 def _column_bounds(
-    cells: list[HeaderCell], rules: Rules, top: int, bottom: int
+    cells: list[HeaderCell], rules: Rules, top: int, bottom: int, spec: TableSpec
 ) -> list[tuple[float, float, str | None]]:
-    """(x0, x1, field) per column: vertical rules around the header when ruled, else midpoints."""
+    """(x0, x1, field) per column: vertical rules around the header when ruled, else midpoints.
+
+    On a ruled table each column's name is read from the header words between its rules, so
+    two names read as one cell (``Ngày sinh { Giới tính``) or a name with a speck read beside
+    it are still told apart."""
     xs = sorted(
         v[0] for v in rules.vertical if v[1] <= top + (bottom - top) // 2 and v[2] >= bottom
     )
     cells = sorted(cells, key=lambda c: c.x0)
     if len(xs) >= 3:
-        out = []
-        for a, b in itertools.pairwise(xs):
-            inside = [c for c in cells if a - 3 <= (c.x0 + c.x1) / 2 <= b + 3]
-            named = [c for c in inside if c.field]
-            out.append((float(a), float(b), named[0].field if named else None))
-        # rules found only in part (a warped or noisy photo) must not hide the other columns
-        if sum(1 for c in cells if c.field) == sum(1 for *_, f in out if f):
-            return out
+        words = _without_specks([w for c in cells for w in c.words])
+        ruled = [
+            HeaderCell([w for w in words if a <= w.box[0] + w.box[2] / 2 < b])
+            for a, b in itertools.pairwise(xs)
+        ]
+        # the header is found: a colon in a ruled cell is a speck, not a labelled line's
+        _match_cells([c for c in ruled if c.words], spec, colons=True)
+        # rules found only in part (a warped or noisy photo) must not hide the other columns:
+        # no named header outside them, none between two rules with another column's name
+        outside = any(c.field and not xs[0] <= (c.x0 + c.x1) / 2 <= xs[-1] for c in cells)
+        shared = any(len(_split_by_column_names(c, spec)) > 1 for c in ruled if c.words)
+        if not outside and not shared:
+            spans = itertools.pairwise(xs)
+            return [(float(a), float(b), c.field) for (a, b), c in zip(spans, ruled, strict=True)]
         log.debug("ruled columns miss some headers: columns from the header cells")
     out = []
     for i, c in enumerate(cells):
@@ -411,6 +455,33 @@ def _column_bounds(
         right = (c.x1 + cells[i + 1].x0) / 2 if i + 1 < len(cells) else float("inf")
         out.append((left, right, c.field))
     return out
+
+
+def _without_specks(words: list[Word], min_height: float = 0.4) -> list[Word]:
+    """Header words of two characters or more, at least ``min_height`` of the words' median
+    height: a speck read as ``ị`` or ``j`` or a rule's fragment read as ``Xi`` is no part of a
+    column's name (no column of a Vietnamese form is named by one letter)."""
+    if not words:
+        return words
+    median = float(np.median([w.box[3] for w in words]))
+    return [w for w in words if w.box[3] >= min_height * median and len(w.text.strip()) > 1]
+
+
+def _find_numbering(
+    bounds: list[tuple[float, float, str | None]], rows: list[Row], spec: TableSpec
+) -> list[tuple[float, float, str | None]]:
+    """The numbering column found by what it holds when its name was misread (``STr``,
+    ``sr``): the leftmost unnamed column whose entries are mostly small numbers."""
+    if spec.index_field is None or any(f == spec.index_field for *_, f in bounds):
+        return bounds
+    for k, (a, b, f) in enumerate(bounds):
+        if f is not None:
+            continue
+        entries = [r.words[0] for r in rows if r.words and _column_of(r.words[0], bounds) == k]
+        numbers = sum(_is_number(w) for w in entries)
+        if numbers >= 2 and numbers >= 0.6 * len(entries):
+            return [*bounds[:k], (a, b, spec.index_field), *bounds[k + 1 :]]
+    return bounds
 
 
 def _column_of(word: Word, bounds: list[tuple[float, float, str | None]]) -> int | None:
@@ -453,16 +524,23 @@ def _grid_rows(
     """Words of each data row with the row's band (from rules when ruled)."""
     x_left = bounds[0][0] if bounds[0][0] != float("-inf") else header_span[0]
     x_right = bounds[-1][1] if bounds[-1][1] != float("inf") else header_span[1]
-    hs = []
+    spans: list[tuple[int, int, int]] = []
     if x_left is not None and x_right is not None:
         width = x_right - x_left
-        hs = sorted(
-            y for y, a, b in rules.horizontal
+        spans = sorted(
+            (y, a, b) for y, a, b in rules.horizontal
             if y >= header_bottom - 2 and a <= x_left + 0.1 * width and b >= x_right - 0.1 * width
         )  # fmt: skip
     words = [w for r in rows[start:] for w in r.words]
-    # a rule through the middle of words is a strike line, not a row border
-    hs = [y for y in hs if sum(_crosses(w, y) for w in words) < 2]
+    # a rule through the middle of words is a strike line, not a row border, unless it meets
+    # both outer rules of a ruled table (a seal's letters read across its bottom border)
+    ruled = bounds[0][0] != float("-inf") and bounds[-1][1] != float("inf")
+    corner = 0.01 * (bounds[-1][1] - bounds[0][0]) if ruled else 0.0
+
+    def border(a: int, b: int) -> bool:
+        return ruled and a <= bounds[0][0] + corner and b >= bounds[-1][1] - corner
+
+    hs = [y for y, a, b in spans if border(a, b) or sum(_crosses(w, y) for w in words) < 2]
     out: list[tuple[list[Word], Box | None]] = []
     index_col = next((k for k, b in enumerate(bounds) if b[2] == spec.index_field), None)
     if len(hs) >= 2:
@@ -472,7 +550,9 @@ def _grid_rows(
             if inside:
                 band = (int(x_left), int(y0), int(x_right - x_left), int(y1 - y0))
                 out.append((inside, band))
-        if index_col is None or _rows_agree_with_numbers(out, rows[start:], bounds, index_col):
+        # numbered lines below the table's last rule (a footer's date) are no rows of it
+        ruled = [r for r in rows[start:] if (r.top + r.bottom) / 2 < hs[-1]]
+        if index_col is None or _rows_agree_with_numbers(out, ruled, bounds, index_col):
             return out
         # rules missed on a warped or noisy page (two numbers in one band): cut at the numbers
         log.debug("table %s: ruled rows disagree with the numbering", spec.name)
@@ -592,7 +672,8 @@ def read_grid_table(
     rules = rules or find_rules(image)
     header_top = rows[first].top
     header_bottom = rows[start - 1].bottom
-    bounds = _column_bounds(cells, rules, header_top, header_bottom)
+    bounds = _column_bounds(cells, rules, header_top, header_bottom, spec)
+    bounds = _find_numbering(bounds, rows[start:], spec)
     date_fields = {c.field for c in spec.columns if c.date}
     out: TableRows = []
     header_words = [w for c in cells for w in c.words]

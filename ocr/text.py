@@ -161,13 +161,16 @@ def _mend_dmy(token: str) -> str | None:
 
 # a 1 read as a bracket or bar after a digit: "tháng 1]" is "tháng 11"
 _ONE_AS_MARK = re.compile(r"\d[\]|]")
-_ONE_AS_LETTER = re.compile(r"[Il|!]\d|\d[Il!]")
+_ONE_AS_LETTER = re.compile(r"[IlÍÌ|!]\d|\d[Il!]")  # Í: a 1 with a speck over it
 
 
 # letters shaped like digits (S/Š 5, Z 2, B 8), in a number of one to four characters
 _AS_DIGITS = str.maketrans("SŠZB", "5528")
 _LOOKALIKE_NUMBER = re.compile(r"(?=.*[SŠZB])[0-9SŠZB]{1,4}")
 
+
+# marks a speck or a glued stroke is read as, around a date word or before its number
+_MARKS = ".,:;'\"‘’`-_"
 
 # a date word glued to its number, or joined by a mark (thăng.1, 7năm, I0/háng): a space
 _DATE_WORD_JOINT = re.compile(r"(?<=[^\W\d_]{2})[.,:;/\-]*(?=\d)|(?<=\d)[.,:;/\-]*(?=[^\W\d_]{2})")
@@ -177,7 +180,7 @@ def _date_word(token: str, near: bool) -> str | None:
     """The date word (``NGAY``, ``THANG``, ``NAM``) a token is, as read or, when ``near``, with
     one letter misread, lost or added (``hăm``, ``fhăng``, ``háng``); None when none or two are
     that near."""
-    folded = fold(token)
+    folded = fold(token).strip(_MARKS)  # ``ngấy.``, ``tháng:`` before their numbers
     if folded in _DATE_WORDS:
         return folded
     if not near or len(folded) < 3 or not folded.isalpha():
@@ -194,11 +197,13 @@ def repair_date_words(text: str) -> str:
     one digit slip undone fits (``tháng 02``, ``năm 2015``, ``1987``)."""
     words = _DATE_WORD_JOINT.sub(" ", mend_zero_letters(text)).split()
     # a word one letter from a date word is one only beside a date word read as it is
-    near = any(fold(w) in _DATE_WORDS for w in words)
+    near = any(fold(w).strip(_MARKS) in _DATE_WORDS for w in words)
     for i, w in enumerate(words[:-1]):  # a date word stands before its number
         key = _date_word(w, near)
+        if key and re.fullmatch(rf"[{re.escape(_MARKS)}]+\d{{1,4}}", words[i + 1]):
+            words[i + 1] = words[i + 1].lstrip(_MARKS)  # tháng '04: a speck before the number
         if key and _ONE_AS_LETTER.fullmatch(words[i + 1]):
-            words[i + 1] = re.sub(r"[Il|!]", "1", words[i + 1])  # tháng I1: a 1 read as I
+            words[i + 1] = re.sub(r"[IlÍÌ|!]", "1", words[i + 1])  # tháng I1: a 1 read as I
         if key and _LOOKALIKE_NUMBER.fullmatch(words[i + 1]):
             # tháng S, năm Z014, ngày 2Š: a letter shaped like its digit, where it makes one
             as_digits = words[i + 1].translate(_AS_DIGITS)

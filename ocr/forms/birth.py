@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 import re
 
-from ocr.extract import FieldRule, FormSpec, Label, Row, Section
-from ocr.text import fold, fold_alnum, mend_zero_letters, nfc, repair_chars
+from ocr.extract import REPAIRED_DATE_PENALTY, FieldRule, FormSpec, Label, Row, Section
+from ocr.text import fold, fold_alnum, mend_zero_letters, nfc, repair_chars, repair_date_words
 from sohoa.national_format import EXTRACTED_FIELDS
 from sohoa.types import FieldReading, Word
 
@@ -174,6 +174,24 @@ def _split_at_gaps(row: Row) -> list[list]:
     return pieces
 
 
+def place_date(rows: list[Row]) -> FieldReading | None:
+    """The last place-date line of a page, above its signature (``Đức Trọng, ngày 05 tháng 03
+    năm 1999``); date words read with a mark or a letter off (``ngấy.``, ``tháng: 10``, ``nữm``)
+    are mended (``ocr.text.repair_date_words``) and the reading is then less sure."""
+    for row in reversed(rows):
+        for piece in _split_at_gaps(row):
+            text = " ".join(w.text for w in piece)
+            if _PLACE_DATE.search(fold(text)):
+                return _reading_of(piece)
+            mended = repair_date_words(text)
+            if mended != text and _PLACE_DATE.search(fold(mended)):
+                reading = _reading_of(piece)
+                reading.value_text = mended
+                reading.confidence = round(reading.confidence * REPAIRED_DATE_PENALTY, 4)
+                return reading
+    return None
+
+
 def _reading_of(words: list) -> FieldReading:
     x0 = min(w.box[0] for w in words)
     y0 = min(w.box[1] for w in words)
@@ -189,15 +207,8 @@ def registration_fallbacks(rows: list[Row], found: dict[str, FieldReading]) -> N
     """Old forms print no registration labels: the date is the place-date line above the
     signature (``Đức Trọng, ngày 05 tháng 03 năm 1999``) and the authority is the last line of
     the top-left header block (``UBND XÃ HIỆP THẠNH``)."""
-    if "registration_date" not in found:
-        for row in reversed(rows):
-            for piece in _split_at_gaps(row):
-                text = " ".join(w.text for w in piece)
-                if _PLACE_DATE.search(fold(text)):
-                    found["registration_date"] = _reading_of(piece)
-                    break
-            if "registration_date" in found:
-                break
+    if "registration_date" not in found and (date := place_date(rows)) is not None:
+        found["registration_date"] = date
     if "registration_authority_text" not in found:
         last = None
         for row in rows[:8]:  # the header block is at the top of the page

@@ -25,7 +25,6 @@ import numpy as np
 
 from ocr import zones
 from ocr.extract import (
-    REPAIRED_DATE_PENALTY,
     VALUE_CHAR,
     FieldRule,
     FormSpec,
@@ -35,9 +34,9 @@ from ocr.extract import (
     group_rows,
     split_words,
 )
-from ocr.forms.birth import _reading_of, _split_at_gaps
+from ocr.forms.birth import _reading_of, _split_at_gaps, place_date
 from ocr.tesseract import DEFAULT_DPI
-from ocr.text import fold, fold_alnum, mend_year, nfc, repair_chars, repair_date_words
+from ocr.text import fold, fold_alnum, mend_year, nfc, repair_chars
 from sohoa.national_format import EXTRACTED_FIELDS
 from sohoa.settings import get_settings
 from sohoa.types import FieldReading, Word
@@ -111,7 +110,6 @@ RULES = (
 
 # --------------------------------------------------------------------------- unlabelled fields
 
-_PLACE_DATE = re.compile(r"NGAY\s*\d{1,2}\s*THANG\s*\d{1,2}\s*NAM\s*\d{4}")
 _MOTTO = re.compile(r"DOC\s*LAP|TU\s*DO|HANH\s*PHUC")
 _TITLE = re.compile(r"GIAY\s*CHUNG\s*NHAN")
 _AUTHORITY = re.compile(r"^(UY\s*BAN|UBND|SO\s|VAN\s*PHONG|CHI\s*NHANH)")
@@ -125,22 +123,8 @@ _CODE = re.compile(r"^[0-9A-Z]{12}$")
 
 
 def _issue_date(rows: list[Row], found: dict[str, FieldReading]) -> None:
-    if "issue_date" in found:
-        return
-    for row in reversed(rows):
-        for piece in _split_at_gaps(row):
-            text = " ".join(w.text for w in piece)
-            if _PLACE_DATE.search(fold(text)):
-                found["issue_date"] = _reading_of(piece)
-                return
-            # a digit of the date misread (ngày 2], tháng I1): mended where one reading fits
-            mended = repair_date_words(text)
-            if mended != text and _PLACE_DATE.search(fold(mended)):
-                reading = _reading_of(piece)
-                reading.value_text = mended
-                reading.confidence = round(reading.confidence * REPAIRED_DATE_PENALTY, 4)
-                found["issue_date"] = reading
-                return
+    if "issue_date" not in found and (date := place_date(rows)) is not None:
+        found["issue_date"] = date
 
 
 def _authority(rows: list[Row], found: dict[str, FieldReading]) -> None:
@@ -522,7 +506,21 @@ def _is_vertex_header(row: Row) -> int | None:
         rest = [t.lstrip("|([") for t in folded[i + 1 :]]
         if any(t.startswith("X") for t in rest) and any(t.startswith("Y") for t in rest):
             return row.words[i].box[0]
+        # the axis letters misread (``#(m  YYm)``): the two columns' unit still names them
+        if sum(1 for t in rest if "(M" in t or "M)" in t) >= 2:
+            return row.words[i].box[0]
     return None
+
+
+def _vertex_row_shape(row: Row) -> bool:
+    """A line that reads as a vertex row in full: a point number, then two coordinates of five
+    digits or more with their decimals (``2  1326626,75  473028,17``)."""
+    parsed = split_vertex_row([w.text for w in row.words])
+    return bool(
+        parsed
+        and re.fullmatch(r"\d{1,3}", parsed[0])
+        and all(_COORD_END.search(c) for c in parsed[1:])
+    )
 
 
 # a point id inferred from its place in the numbering is less sure than one read
@@ -544,13 +542,16 @@ def read_vertices(
     letters or marks in it is read again (``ocr.zones.read_number``) and taken when it reads as
     a number."""
     out: list[dict[str, FieldReading]] = []
-    for r, row in enumerate(rows):
-        left = _is_vertex_header(row)
-        if left is None:
-            continue
-        margin = 2 * row.height
+    starts = [(r + 1, left, row.height) for r, row in enumerate(rows)
+              if (left := _is_vertex_header(row)) is not None]  # fmt: skip
+    if not starts:  # the header not read: two lines shaped as vertex rows start the table
+        starts = [(r, row.words[0].box[0], row.height)
+                  for r, (row, nxt) in enumerate(itertools.pairwise(rows))
+                  if _vertex_row_shape(row) and _vertex_row_shape(nxt)][:1]  # fmt: skip
+    for first, left, height in starts:
+        margin = 2 * height
         misses = 0
-        for cand in rows[r + 1 :]:
+        for cand in rows[first:]:
             ws = [w for w in cand.words if w.box[0] >= left - margin]
             if reread is not None:
                 ws = [_number_again(w, reread) if _garbled_number(w) else w for w in ws]

@@ -329,6 +329,13 @@ def test_misread_title_credits_only_the_type_it_fits_best():
         ("Lâm Đồng, ngày 2Š tháng 02 năm 2014", "Lâm Đồng, ngày 25 tháng 02 năm 2014"),
         ("ngày SB tháng 3 năm 2000", "ngày SB tháng 3 năm 2000"),  # no day 58: left alone
         ("ngày 3 tháng Sáu năm 2000", "ngày 3 tháng Sáu năm 2000"),  # a month in words
+        # dev harsh land certificates (seeds 77, 4242, 555): a speck read as a mark after a
+        # date word or before its number, a 1 under a speck read as Í
+        ("Lâm Đồng, ngày 07 tháng: 10 nữm 2011", "Lâm Đồng, ngày 07 tháng 10 năm 2011"),
+        ("Đơn Dương, ngấy. 19 tháng 05 năm 2016", "Đơn Dương, ngày 19 tháng 05 năm 2016"),
+        ("Bình Thuận, ngày.21 tháng '04 năm 2025", "Bình Thuận, ngày 21 tháng 04 năm 2025"),
+        ("Phan Thiết, ngày 23 thắng Í2 năm 2025", "Phan Thiết, ngày 23 tháng 12 năm 2025"),
+        ("Lâm Đồng: 12", "Lâm Đồng: 12"),  # a mark, but no date word: left alone
     ],
 )
 def test_written_out_dates_mended(read, mended):

@@ -306,6 +306,27 @@ def test_header_with_its_m_lost():
     ]
 
 
+def test_header_with_its_axis_letters_misread():
+    # dev s4242 harsh land 0009: "Điểm. #(m YYm)" (X read as #): the units name the columns
+    words = page("Điểm. #(m YYm)", "1 1356461.41 485535,46", "2 1356458.69 485528.13")
+    assert [v["y"].value_text for v in read_vertices(group_rows(split_words(words)))] == [
+        "485535,46",
+        "485528.13",
+    ]
+
+
+def test_rows_shaped_as_vertices_are_read_without_their_header():
+    # dev harsh land pages whose table header was lost to speckle: two lines in a row that
+    # read as a point and two coordinates with decimals start the table
+    words = page("Hiện trạng sử dụng đất", "1 1326631.63 473008.89", "2 1326626.75 473028.17",
+                 "Lâm Đồng, ngày 11 tháng 10 năm 2024")  # fmt: skip
+    vertices = read_vertices(group_rows(split_words(words)))
+    assert [v["x"].value_text for v in vertices] == ["1326631.63", "1326626.75"]
+    # one such line alone (a serial, a total) is no table
+    lone = page("Hiện trạng", "1 1326631.63 473008.89", "Lâm Đồng, ngày 11 tháng 10 năm 2024")
+    assert read_vertices(group_rows(split_words(lone))) == []
+
+
 def test_a_garbled_coordinate_is_read_again():
     # "554821.88" read "oo4821.88" on every row (Liberation Serif, dev seed 2718)
     words = page("Điểm X (m) Y (m)", "1 1256886.02 oo4821.88", "2 1256844.37 554792.99")
@@ -380,6 +401,15 @@ def test_issue_date_with_a_digit_misread_is_mended_and_less_sure():
     assert f["issue_date"].value_text == "Tuy Phong, ngày 21 tháng 10 năm 2022"
     clean = extract_fields(page("Tuy Phong, ngày 21 tháng 10 năm 2022"), LAND, 2000)
     assert f["issue_date"].confidence < clean["issue_date"].confidence
+
+
+def test_issue_date_with_a_speck_beside_a_date_word_is_found():
+    # dev harsh land certificates: "tháng: 10", "ngấy. 19" hid the place-date line, and the
+    # certificate's issue date was missing
+    f = extract_fields(page("Lâm Đồng, ngày 07 tháng: 10 nữm 2011"), LAND, 2000)
+    assert f["issue_date"].value_text == "Lâm Đồng, ngày 07 tháng 10 năm 2011"
+    f = extract_fields(page("Đơn Dương, ngấy. 19 tháng 05 năm 2016"), LAND, 2000)
+    assert f["issue_date"].value_text == "Đơn Dương, ngày 19 tháng 05 năm 2016"
 
 
 def test_no_vertex_table():
