@@ -23,6 +23,7 @@ from transforms.text import (
     numbers_of,
     repair_slashes,
     repair_unicode,
+    strip_marks,
 )
 
 MIN_YEAR = 1800
@@ -72,7 +73,8 @@ def parse_date(text: str) -> tuple[str | None, str | None]:
     plain = _PLAIN_DMY.fullmatch(text)
     if plain:
         return _checked(plain.groups(), "dmy")
-    text = repair_slashes(repair_unicode(text))
+    # date words are told by their letters: ``thăng``, ``ngầy`` (a mark misread) are dates too
+    text = strip_marks(repair_slashes(repair_unicode(text)))
     for pattern, parts in (
         (_WORDS, "dmy"),
         (_DMY, "dmy"),

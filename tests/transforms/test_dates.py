@@ -61,3 +61,9 @@ def test_date_with_slashes_misread_as_letters():
 
 def test_date_inside_a_place_and_date_line():
     assert parse_date("Đức Trọng, ngày 05 tháng 03 năm 1999") == ("1999-03-05", None)
+
+
+def test_date_words_with_a_mark_misread():
+    # dev harsh land 555-0006: "thăng" (ă for á) left only the year
+    assert parse_date("Lâm Đồng, ngày 22 thăng 07 năm 2018.") == ("2018-07-22", None)
+    assert parse_date("ngầy 5 tháng 3 nẵm 1990") == ("1990-03-05", None)
