@@ -264,14 +264,18 @@ def _span_reading(
 
 
 def _block_rows(rows: Sequence[Row], opener: str, closers: tuple[str, ...]) -> list[Row]:
-    """Rows after the row holding label ``opener`` up to the row holding one of ``closers``."""
+    """Rows after the row holding label ``opener`` up to the row holding one of ``closers``
+    (from the first row when only a closer is found)."""
     spec_labels = [lab for lab in LABELS if lab.key in (opener, *closers)]
     from ocr.extract import find_labels
 
     hits = find_labels(rows, spec_labels)
     start = next((h.row for h in hits if h.label.key == opener), None)
     if start is None:
-        return []
+        # the opener lost to speckle or a seal: the block runs from the page's top to a closer
+        if not any(h.label.key in closers for h in hits):
+            return []
+        start = -1
     end = next((h.row for h in hits if h.label.key in closers and h.row > start), len(rows))
     return list(rows[start + 1 : end])
 
@@ -293,7 +297,9 @@ def _birth_year(reading: FieldReading) -> FieldReading:
 def _title_before_name(words: Sequence[Word], i: int) -> bool:
     """``Ông``/``Bà`` whose colon was misread (``Óng'``) opening its line, a name in capitals
     after it: a holder's title all the same (a lost one dropped the holder's every field)."""
-    first_on_line = i == 0 or words[i - 1].line_key != words[i].line_key
+    # first on its line, or after a speck or two read as a short word (``SN BÀ NGUYỄN THỊ VY``)
+    before = [w for w in words[:i] if w.line_key == words[i].line_key]
+    first_on_line = len(before) <= 2 and all(len(w.text) <= 2 for w in before)
     name = next((w.text for w in words[i + 1 :] if w.text != _GAP), "")
     return first_on_line and sum(c.isupper() for c in name) >= 2 and name == name.upper()
 

@@ -250,6 +250,31 @@ def test_no_holder_block_gives_no_rows():
     assert holders_of("Thửa đất số: 5") == []
 
 
+def test_holders_whose_section_title_was_lost_are_read_up_to_the_parcel():
+    # a section title lost to speckle: the holders are still read, up to the parcel's section
+    found = holders_of(
+        "GIẤY CHỨNG NHẬN QUYỀN SỬ DỤNG ĐẤT",
+        "ờ LIwgE+sE4mo đác cỏ sản hú",
+        "Bà:  NGUYỄN THỊ THƯ  sinh năm 1965  CMND số: 251919755",
+        "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+        "a) Thửa đất số: 21",
+    )
+    assert [h["full_name"].value_text for h in found] == ["NGUYỄN THỊ THƯ"]
+    assert found[0]["id_number"].value_text == "251919755"
+
+
+def test_a_holder_title_after_a_speck_read_as_a_short_word():
+    # dev s4242 harsh land 0005: "SN BÀ NGUYÊN THỊ VY" (specks before the title, its colon
+    # lost) opened no holder and the certificate had none
+    found = holders_of(
+        "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất",
+        "SN BÀ NGUYỄN THỊ VY",
+        "Năm sinh: 1957 CCCD số: 068157418996",
+        "II. Thửa đất",
+    )
+    assert [h["full_name"].value_text for h in found] == ["NGUYỄN THỊ VY"]
+
+
 @pytest.mark.parametrize(
     ("texts", "expected"),
     [
