@@ -60,10 +60,22 @@ _MISREAD_UNIT = re.compile(
 )
 
 
+# the first word of a part, a mark after it (``huỳện. Đức Trọng``), then a name
+_NEAR_UNIT = re.compile(
+    r"(?i)^ *(?:(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN) +)?([^\W\d_]{4,})[.:;]* +(?=[^\W\d_])"
+)
+
+
 @lru_cache(maxsize=4096)
 def _unit_word(read: str) -> str | None:
-    """The unit word ``read`` stands for, marks aside (``tĩnh`` → ``tỉnh``), or None."""
-    return _UNIT_WORDS.get(strip_marks(read.lower()))
+    """The unit word ``read`` stands for, marks aside (``tĩnh`` → ``tỉnh``) or, for a word of
+    four letters or more, one letter off (``hưyện``, ``tỉinh``, ``huyệnh``), or None."""
+    key = strip_marks(read.lower())
+    if key in _UNIT_WORDS or len(key) < 4:
+        return _UNIT_WORDS.get(key)
+    close = [w for k, w in _UNIT_WORDS.items()
+             if " " not in k and len(k) >= 4 and Levenshtein.distance(key, k) <= 1]  # fmt: skip
+    return close[0] if len(close) == 1 else None
 
 
 @lru_cache(maxsize=4096)
@@ -73,8 +85,11 @@ def _below_commune_word(read: str) -> str | None:
 
 def _misread_unit(chunk: str) -> re.Match | None:
     """A unit word with a mark misread at the start of a part, written small (``tĩnh``) or in a
-    part all in capitals (``TĨNH LẦM ĐỒNG``): a capitalised ``Quan Hoa`` or ``Xa Lộ`` is a name."""
-    m = _MISREAD_UNIT.search(chunk)
+    part all in capitals (``TĨNH LẦM ĐỒNG``): a capitalised ``Quan Hoa`` or ``Xa Lộ`` is a name.
+    A word of one letter off (``hưyện Phú Quí``, ``huỳện. Đức Trọng``) is one too."""
+    m = _MISREAD_UNIT.search(chunk) or _NEAR_UNIT.search(chunk)
+    if m and _MISREAD_UNIT.search(chunk) is None and not _unit_word(m.group(1)):
+        return None
     return m if m and (m.group(1)[0].islower() or chunk.isupper()) else None
 
 

@@ -95,6 +95,19 @@ from transforms.place_names import is_place_field, mend_place, mend_place_column
         ),
         # the authority names no province: the home province's communes
         ("UBND XÃ HIỆP THẠHH", "UBND XÃ HIỆP THẠNH"),
+        # a unit word one letter off (dev harsh birth pages, seeds 77, 4242, 555)
+        (
+            "Thôn 2, xã Long Hải, hưyện Phứ Quí, tỉnh Bình Thuận",
+            "Thôn 2, xã Long Hải, huyện Phú Quí, tỉnh Bình Thuận",
+        ),
+        (
+            "Tổ dân phố 10, xã Thuận Hà, huyện Đắk Song, tỉinh Đắk Nông",
+            "Tổ dân phố 10, xã Thuận Hà, huyện Đắk Song, tỉnh Đắk Nông",
+        ),
+        (
+            "xã Liên Hiệp, huỳện. Đức Trọng, tỉnh Lâm Đồng",
+            "xã Liên Hiệp, huyện Đức Trọng, tỉnh Lâm Đồng",
+        ),
     ],
 )
 def test_misread_unit_names_are_mended(read, mended):
@@ -124,6 +137,8 @@ def test_misread_unit_names_are_mended(read, mended):
         "Xa Lộ Hà Nội, phường 2",
         "phường I, thành phố Vị Thanh, tỉnh Hậu Giang",
         "xã Ia O, huyện Ia Grai, tỉnh Gia Lai",
+        "Thôn Tinh Hoa, xã Lát",  # a name one letter from "tỉnh", capitalised
+        "Phuong Nam, tỉnh Lâm Đồng",
         "",
     ],
 )
