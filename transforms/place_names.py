@@ -265,12 +265,14 @@ def _mend_leading_word(part: str) -> str:
     return part
 
 
-_NUMBER_MISREAD = re.compile(r"^( +)([0-9IlO|]{2,4})(?=$| |,)")
-_AS_DIGIT = str.maketrans("IlO|", "1101")
+# letters read for digits in a number: I l | for 1, O and the o's with a hat or horn for 0
+_NUMBER_MISREAD = re.compile(r"^( +)([0-9IlOƠÔoơô|]{2,4})(?=$| |,)")
+_AS_DIGIT = str.maketrans("IlOƠÔoơô|", "110000001")
 
 
 def _digits_mended(rest: str) -> str:
-    """``Thôn I1`` → ``Thôn 11``: a number after the word with a letter read for a digit."""
+    """``Thôn I1`` → ``Thôn 11``, ``Khu phố 1Ơ`` → ``Khu phố 10``: a number after the word with a
+    letter read for a digit."""
     m = _NUMBER_MISREAD.match(rest)
     if not m or not any(c.isdigit() for c in m.group(2)):
         return rest

@@ -108,6 +108,8 @@ from transforms.place_names import is_place_field, mend_place, mend_place_column
             "xã Liên Hiệp, huỳện. Đức Trọng, tỉnh Lâm Đồng",
             "xã Liên Hiệp, huyện Đức Trọng, tỉnh Lâm Đồng",
         ),
+        # a zero read as Ơ in a group's number (dev s4242 harsh household 0004, auto-accepted)
+        ("Khu phố 1Ơ, xã Thuận Hòa", "Khu phố 10, xã Thuận Hòa"),
     ],
 )
 def test_misread_unit_names_are_mended(read, mended):
@@ -139,6 +141,7 @@ def test_misread_unit_names_are_mended(read, mended):
         "xã Ia O, huyện Ia Grai, tỉnh Gia Lai",
         "Thôn Tinh Hoa, xã Lát",  # a name one letter from "tỉnh", capitalised
         "Phuong Nam, tỉnh Lâm Đồng",
+        "Thôn Ô Rô, xã Lát",  # letters alone, no digit among them: a name
         "",
     ],
 )
