@@ -429,9 +429,7 @@ def _column_bounds(
     On a ruled table each column's name is read from the header words between its rules, so
     two names read as one cell (``Ngày sinh { Giới tính``) or a name with a speck read beside
     it are still told apart."""
-    xs = sorted(
-        v[0] for v in rules.vertical if v[1] <= top + (bottom - top) // 2 and v[2] >= bottom
-    )
+    xs = [x for x, _a, _b in _header_rules(rules, top, bottom)]
     cells = sorted(cells, key=lambda c: c.x0)
     if len(xs) >= 3:
         words = _without_specks([w for c in cells for w in c.words])
@@ -454,6 +452,46 @@ def _column_bounds(
         left = (cells[i - 1].x1 + c.x0) / 2 if i else float("-inf")
         right = (c.x1 + cells[i + 1].x0) / 2 if i + 1 < len(cells) else float("inf")
         out.append((left, right, c.field))
+    return out
+
+
+def _header_rules(rules: Rules, top: int, bottom: int) -> list[tuple[int, int, int]]:
+    """The vertical rules that run down through a header (from its middle or above), by x."""
+    return sorted(v for v in rules.vertical if v[1] <= top + (bottom - top) // 2 and v[2] >= bottom)
+
+
+# a cell border read as a bracket or bar where a word was cut at a rule
+_BORDER_MARKS = "|[]¦!"
+
+
+def _split_at_rules(words: list[Word], verticals: list[tuple[int, int, int]]) -> list[Word]:
+    """Words a table's vertical rule runs through, with the rule read as a bar or bracket
+    there (``|Quanhệ[Ngảysnh``), cut at that mark: OCR reads two cells' words as one when the
+    rule between them is faint. A rule within a letter or two of a word's edge cuts none."""
+    out: list[Word] = []
+    for w in words:
+        x, y, bw, bh = w.box
+        mid_y = y + bh / 2
+        n = len(w.text)
+        # a box reaching a letter or so over a rule (the rule read into it) is not cut
+        edge = 1.5 * bw / max(n, 1)
+        cuts = [
+            rx for rx, y0, y1 in verticals if y0 <= mid_y <= y1 and x + edge < rx < x + bw - edge
+        ]
+        ks = sorted({round(n * (rx - x) / bw) for rx in cuts} - {0, 1, n - 1, n})
+        # and only where the border itself was read there, as a bar or bracket (a struck row's
+        # line stretches its words' boxes over the next rule)
+        near = [[j for j in (k, k - 1, k + 1, k - 2, k + 2) if 0 < j < n - 1] for k in ks]
+        marks = [[j for j in js if w.text[j] in _BORDER_MARKS] for js in near]
+        ks = sorted({found[0] for found in marks if found})
+        if not ks:
+            out.append(w)
+            continue
+        for a, b in itertools.pairwise([0, *ks, n]):
+            part = w.text[a:b].strip(_BORDER_MARKS)
+            if part:
+                x0, x1 = x + bw * a // n, x + bw * b // n
+                out.append(Word(part, w.confidence, (x0, y, max(1, x1 - x0), bh), w.line_key))
     return out
 
 
@@ -553,7 +591,7 @@ def _grid_rows(
         # numbered lines below the table's last rule (a footer's date) are no rows of it
         ruled = [r for r in rows[start:] if (r.top + r.bottom) / 2 < hs[-1]]
         if index_col is None or _rows_agree_with_numbers(out, ruled, bounds, index_col):
-            return out
+            return _join_continuations(out, bounds, index_col)
         # rules missed on a warped or noisy page (two numbers in one band): cut at the numbers
         log.debug("table %s: ruled rows disagree with the numbering", spec.name)
         out = []
@@ -586,22 +624,50 @@ def _grid_rows(
     return out
 
 
+def _join_continuations(
+    bands: list[tuple[list[Word], Box | None]], bounds, index_col: int | None
+) -> list[tuple[list[Word], Box | None]]:
+    """A band with no row number and words in two columns at most is the rest of the row
+    above, cut off by a line read as a rule (``quận Hoàng Mai, | thành phố Hà Nội``); a row
+    whose number was lost still fills its name, relation, date and sex."""
+    if index_col is None:
+        return bands
+    out: list[tuple[list[Word], Box | None]] = []
+    for words, band in bands:
+        columns = {_column_of(w, bounds) for w in words}
+        if out and index_col not in columns and len(columns) <= 2:
+            above, above_band = out[-1]
+            joined = above_band and band and _union([above_band, band])
+            out[-1] = ([*above, *words], joined or above_band)
+        else:
+            out.append((words, band))
+    return out
+
+
 def _rows_agree_with_numbers(
     bands: list[tuple[list[Word], Box | None]], rows: list[Row], bounds, index_col: int
 ) -> bool:
-    """Each ruled band holds at most one row number, and no numbered line fell outside them."""
+    """Each ruled band holds at most one row number, and no numbered line fell outside them.
+    A number read twice in a row (``1`` and a speck read ``I`` under it) is one number."""
     in_bands = 0
     for words, _band in bands:
         numbers = [w for w in words if _column_of(w, bounds) == index_col and _is_number(w)]
-        if len(numbers) > 1:
+        if len(_distinct_numbers(numbers)) > 1:
             return False
-        in_bands += len(numbers)
-    numbered = sum(
-        1
+        in_bands += len(_distinct_numbers(numbers))
+    firsts = [
+        first[0]
         for row in rows
-        if _starts_with_number([w for w in row.words if _column_of(w, bounds) == index_col])
-    )
-    return in_bands >= numbered
+        if (first := [w for w in row.words if _column_of(w, bounds) == index_col])
+        and _starts_with_number(first)
+    ]
+    return in_bands >= len(_distinct_numbers(firsts))
+
+
+def _distinct_numbers(words: Sequence[Word]) -> list[str]:
+    """The row numbers of ``words`` in order, one read again right after itself dropped."""
+    values = [re.sub(r"\D", "", w.text.replace("I", "1").replace("l", "1")) for w in words]
+    return [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
 
 
 def _is_number(word: Word) -> bool:
@@ -664,12 +730,18 @@ def read_grid_table(
     words: Sequence[Word], image: np.ndarray | None, spec: TableSpec, rules: Rules | None = None
 ) -> TableRows:
     """Rows of a table with printed column headers (ruled or not)."""
-    rows = group_rows(_split_at_bars(split_words(words)))
+    words = _split_at_bars(split_words(words))
+    rows = group_rows(words)
     found = _find_header(rows, spec)
     if found is None:
         return []
-    first, start, cells = found
     rules = rules or find_rules(image)
+    table_rules = _header_rules(rules, rows[found[0]].top, rows[found[1] - 1].bottom)
+    if len(table_rules) >= 3 and (cut := _split_at_rules(words, table_rules)) != words:
+        # a word read across a printed rule is two cells' words (``|Quanhệ[Ngảysnh``)
+        rows = group_rows(cut)
+        found = _find_header(rows, spec) or found
+    first, start, cells = found
     header_top = rows[first].top
     header_bottom = rows[start - 1].bottom
     bounds = _column_bounds(cells, rules, header_top, header_bottom, spec)

@@ -9,7 +9,7 @@ from sohoa.types import Word
 
 # the table's vertical rules (x) and horizontal rules (y): header, then three members
 COLUMNS = [80, 200, 500, 750, 1000, 1160, 1320]
-ROWS = [100, 200, 260, 320, 380]
+ROWS = [100, 200, 290, 380, 470]
 
 
 def _ruled_page(grey: int = 150, tilt_px: int = 0) -> np.ndarray:
@@ -138,3 +138,41 @@ def test_a_speck_read_as_a_letter_beside_a_ruled_column_name_is_left_out():
     header = [h for h in HEADER if h[1] not in ("Dân", "tộc")] + [(1170, "j"), (1240, "Dân")]
     rows = read_table(_members(header), _ruled_page(), MEMBERS)
     assert [r["ethnicity"].value_text for r in rows] == ["Kinh"] * 3
+
+
+def test_two_cells_words_read_as_one_across_a_rule_are_cut_at_it():
+    # dev s2024 harsh household 0003: "|Quanhệ[Ngảysnh" — the rule between two columns' names
+    # read as "[" — named neither column, and both columns were lost
+    header = [h for h in HEADER if h[1] not in ("Quan", "hệ", "Ngày", "sinh")]
+    header_words = _members(header)
+    header_words.append(Word("Quanhệ[Ngàysinh", 80.0, (560, 130, 375, 30), (1, 0, 0)))
+    rows = read_table(header_words, _ruled_page(), MEMBERS)
+    assert [r["relationship_to_head"].value_text for r in rows] == ["Con"] * 3
+    assert [r["date_of_birth"].value_text for r in rows][:1] == ["05/03/1960"]
+
+
+def test_a_word_whose_box_runs_over_a_rule_without_a_mark_is_not_cut():
+    # dev s4242 harsh household 0013: a struck row's line stretched "250532315" over the next
+    # rule; no bar was read there, so the number stays whole
+    words = _members(HEADER)
+    words.append(Word("250532315", 90.0, (1130, ROWS[3] + 15, 120, 30), (9, 0, 0)))
+    rows = read_table(words, _ruled_page(), MEMBERS)
+    assert "250532315" in (rows[2]["ethnicity"].value_text or "")
+
+
+def test_a_line_read_as_a_rule_inside_a_row_does_not_make_a_member():
+    # dev s2024 harsh household 0003: a wrapped hometown's second line, cut from its row by a
+    # line read as a rule, became a member of its own
+    page = _ruled_page()
+    cv2.line(page, (COLUMNS[0], ROWS[1] + 48), (COLUMNS[-1], ROWS[1] + 48), 150, 2)
+    words = _members(HEADER) + _words(ROWS[1] + 52, 9, (1180, "Hà"))
+    rows = read_table(words, page, MEMBERS)
+    assert [r["full_name"].value_text for r in rows] == ["AN", "BÌNH", "CHI"]
+    assert rows[0]["ethnicity"].value_text == "Kinh Hà"
+
+
+def test_a_row_number_read_twice_does_not_unsettle_the_rows():
+    # dev s2024 harsh household 0003: "1" and a speck under it read "I" in one band
+    words = _members(HEADER) + _words(ROWS[1] + 40, 9, (110, "I"))
+    rows = read_table(words, _ruled_page(), MEMBERS)
+    assert [r["full_name"].value_text for r in rows] == ["AN", "BÌNH", "CHI"]
