@@ -455,6 +455,50 @@ def assign_sections(hits: list[Hit], spec: FormSpec, page_width: int) -> list[Hi
             left_of = [a for a in recent if a[1] <= h.x + tol]
             section = max(left_of, key=lambda a: a[1])[2] if left_of else recent[0][2]
         out.append(dataclasses.replace(h, section=section))
+    return _sections_by_repeats(out, spec)
+
+
+def _sections_by_repeats(hits: list[Hit], spec: FormSpec) -> list[Hit]:
+    """Sections whose openers were not read (``kio và tên vợ``, a garbled ``Họ và tên chồng``),
+    told by the form's order: the people's blocks print the same labels in the same order, so a
+    label met again on a later row opens the next block whose opener is missing, and labels
+    before any opener that the first section does not use belong to the first such block."""
+    openers = {s.opener: s.name for s in spec.sections}
+    heads = {s.column: s.name for s in spec.sections if s.column}
+    order = list(dict.fromkeys(s.name for s in spec.sections))
+    # a block is there when its opener or its column's head was read
+    found = {({**openers, **heads})[k] for h in hits if (k := h.label.key) in openers or k in heads}
+    missing = [name for name in order if name not in found]
+    if not missing:
+        return hits
+    uses = {name: {r.label for r in spec.rules if r.section == name}
+            for name in [spec.first_section, *order]}  # fmt: skip
+    anywhere = {r.label for r in spec.rules if r.section is None}
+
+    def later(start: str | None, key: str) -> str | None:
+        """The first missing block after ``start`` (from the top when None) that uses ``key``."""
+        after = order[order.index(start) + 1 :] if start in order else order
+        return next((n for n in after if n in missing and key in uses[n]), None)
+
+    out: list[Hit] = []
+    current: str | None = None  # a block whose opener was not read, once inferred
+    seen: dict[str, int] = {}  # label → row, in the block being read
+    for h in hits:
+        key = h.label.key
+        if key in openers:
+            current, seen = None, {}
+        elif key not in anywhere:
+            block = current or h.section
+            if key in seen and seen[key] < h.row:  # the same label again: the next block
+                nxt = later(block, key)
+                if nxt is not None:
+                    current, seen = nxt, {}
+            elif current is None and key not in uses.get(h.section, set()):
+                current = later(None, key)  # before any opener: the first block missing
+            if current is not None and key in uses[current]:
+                h = dataclasses.replace(h, section=current)
+            seen.setdefault(key, h.row)
+        out.append(h)
     return out
 
 

@@ -80,6 +80,43 @@ def test_stacked_marriage_keeps_husband_and_wife_apart():
     assert f["registration_date"] == "20/05/2019"
 
 
+@pytest.mark.parametrize(
+    ("husband_opener", "wife_opener"),
+    [
+        # dev s555 harsh marriage 0011: both openers misread; s2024 0004: the husband's line
+        # lost to speckle and the wife's garbled
+        ("Họ và tên.chðng: PHẠM VĂN DUY", "kio và tên vợ: NGUYỄN THỊ HẰNG"),
+        ("LAO, Ngbritbr 0c G0adei VN", "Rộvatenvg: NGUYỄN THỊ HẰNG"),
+        # the husband's opener read, the wife's lost
+        ("Họ và tên chồng: PHẠM VĂN DUY", "kio và tên vợ: NGUYỄN THỊ HẰNG"),
+    ],
+)
+def test_people_whose_openers_were_lost_are_told_apart_by_the_forms_order(
+    husband_opener, wife_opener
+):
+    words = page(
+        lines(
+            "GIẤY CHỨNG NHẬN KẾT HÔN",
+            husband_opener,
+            "Ngày sinh: 05/03/1954 Dân tộc: Kinh",
+            "Nơi thường trú: Số 243 đường Nguyễn Văn Cừ, phường 3, thành phố Đà Lạt",
+            "Số CMND/Giấy tờ: CMND số 250508430",
+            wife_opener,
+            "Ngày sinh: 17/07/1971 Dân tộc: Tày",
+            "Nơi thường trú: Thôn 13, phường 3, thành phố Đà Lạt",
+            "Số CMND/Giấy tờ: CMND số 260553640",
+            "Đà Lạt, ngày 21 tháng 03 năm 1997",
+        )
+    )
+    f = {k: r.value_text for k, r in extract_fields(words, MARRIAGE, 1600).items()}
+    assert f["husband_date_of_birth"] == "05/03/1954"
+    assert f["wife_date_of_birth"] == "17/07/1971"
+    assert f["wife_ethnicity"] == "Tày"
+    assert f["husband_id_number"] == "CMND số 250508430"
+    assert f["wife_id_number"] == "CMND số 260553640"
+    assert f["wife_residence_text"].startswith("Thôn 13")
+
+
 @pytest.mark.parametrize("wife_first", [False, True])
 def test_two_column_table_reads_each_column(wife_first):
     left, mid, right = 100, 600, 1100
