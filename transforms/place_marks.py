@@ -4,10 +4,12 @@ A place is written as comma-separated parts, each a unit word and its name (``Th
 xã Ninh Loan, huyện Đức Trọng, tỉnh Lâm Đồng``); an authority is a body and the units it belongs
 to (``Ủy ban nhân dân xã Tân Hà, huyện Lâm Hà``). On a speckled or noisy page OCR reads a speck
 as a mark: ``huyện: Đák Song``, ``Thôn Hòa Lạc; xã``, ``tỉnh,Lâm Đồng``, ``Trạm Y tế .xã``,
-``Ủy ban nhân: dân``, ``xã 'Đạ Chais``. No such text is written with a colon, a semicolon, a mark
-glued between a unit word and its name, a dot between two small letters or an apostrophe
-anywhere but after the one consonant of a minority name (``K'Nàng``, ``D'Ran``, ``M'ri``), so
-those marks are dropped (a semicolon between two parts becomes their comma).
+``Ủy ban nhân: dân``, ``xã 'Đạ Chais``, ``xã Nghị Đức. huyện``. No such text is written with a
+colon, a semicolon, a mark glued between a unit word and its name, a dot between two small
+letters or an apostrophe anywhere but after the one consonant of a minority name (``K'Nàng``,
+``D'Ran``, ``M'ri``), so those marks are dropped (a semicolon between two parts becomes their
+comma, and so does a dot at a part's end or a lost comma after a number before the next admin
+unit's word).
 
 The tidied text goes on to the unit-name mending and validation; the text as read stays in
 ``raw__<field>`` and the field is flagged ``place_marks_tidied`` so a person confirms it.
@@ -30,7 +32,7 @@ _ADMIN_WORD = re.compile(rf"(?i)(?<!{_L})(?:{_ADMIN})(?!{_L})")
 _PART_WORD = re.compile(rf"(?i)(?<!{_L})(?:{_ADMIN}|{_BELOW})(?!{_L})")
 
 # symbols no place or authority is written with
-_SYMBOLS = re.compile(r"[:!?|_*^~`ˆ†‡§“”\"«»{}\[\]\\<>=@#$%&]+")
+_SYMBOLS = re.compile(r"[:!?|_*^~`ˆ†‡§“”\"«»‹›{}\[\]\\<>=@#$%&]+")
 _SEMICOLON = re.compile(r"\s*;+\s*(?=\S)")  # one at the end is trimmed with the mending
 # a mark between a part's word and its name or number: "huyện: Đák", "Thôn-2", "Số.192",
 # "tỉnh,Lâm" (a comma with a space after it may end a part cut short: left alone)
@@ -40,6 +42,11 @@ _BEFORE_WORD = re.compile(rf"(?i)(?:(?<=\s)|(?<=^)|(?<={_L}))[.\-'’·]+(?=(?:{
 # a mark right after a comma, before the next part: "huyện Đạ Huoai,. tỉnh", "Thôn 15, -xã"
 _AFTER_COMMA = re.compile(r",\s*[.\-'’·]+\s*(?=\w)")
 _COMMA_GLUED = re.compile(rf",(?={_L})")
+# a part's end read as a dot, or its comma lost after a number, before the next admin unit:
+# "xã Nghị Đức. huyện Tánh Linh", "Khu phố 13 xã Đạ Nhim" (a name runs on into a unit word
+# without a comma where the unit is part of it: "Trạm Y tế xã")
+_DOT_BEFORE_ADMIN = re.compile(rf"(?<={_L})\.\s+(?=(?:{_ADMIN})(?!{_L}))")
+_NUMBER_BEFORE_ADMIN = re.compile(rf"(?<=\d)\s+(?=(?:{_ADMIN})\s)")
 _DOT_IN_WORDS = re.compile(r"(?<=[a-zà-ỹđ]{2})\.(?=[a-zà-ỹđ])")
 # an apostrophe that opens a word or ends one (Bình' Thuận): a minority name's apostrophe
 # stands between letters (K'Nàng, Đamb'ri, Ch'ơm)
@@ -63,6 +70,8 @@ def tidy_place_marks(text: str) -> str:
     out = _BEFORE_WORD.sub(" ", out)  # spaces are folded at the end
     out = _AFTER_COMMA.sub(", ", out)
     out = _COMMA_GLUED.sub(", ", out)
+    out = _DOT_BEFORE_ADMIN.sub(", ", out)
+    out = _NUMBER_BEFORE_ADMIN.sub(", ", out)
     out = _DOT_IN_WORDS.sub(" ", out)
     out = _LOOSE_APOSTROPHE.sub(" ", out)
     out = _TRAILING.sub("", out)

@@ -56,7 +56,7 @@ _UNIT = re.compile(
 _MISREAD_UNIT = re.compile(
     r"(?i)^ *(?:(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN) +)?"
     r"(th[aàáảãạ]nh ph[oốồổỗộ]|th[iìíỉĩị] x[aàáảãạ]|th[iìíỉĩị] tr[aấầẩẫậ]n|"
-    r"t[iìíỉĩị]nh|huy[eêệếềểễ]n|qu[aâậấầẩẫ]n|x[aàáảãạ]|ph[uư][oơờớởỡợ]ng) +"
+    r"t[iìíỉĩị]nh|huy[eêệếềểễ]n|qu[aâậấầẩẫ]n|x[aàáảãạâấầẩẫậăắằẳẵặ]|ph[uư][oơờớởỡợ]ng) +"
 )
 
 
@@ -162,7 +162,9 @@ def _closest(name: str, candidates: Collection[str]) -> str | None:
     for c in candidates:
         ckey = admin_units.spelling_key(c)
         d = Levenshtein.distance(key, ckey, score_cutoff=limit)
-        if d <= limit:
+        # of two official spellings of one name (B'Lao, B'lao) the first in order, on every
+        # run (candidates come from sets) and as official_spelling takes it
+        if d <= limit and (ckey not in scored or c < scored[ckey][1]):
             scored[ckey] = (d, c)
     if not scored:
         return None

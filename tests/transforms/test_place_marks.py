@@ -41,6 +41,12 @@ from transforms.place_marks import tidy_place_marks, tidy_place_marks_column
         ("Ủy ban nhân: dân xã Tân Hà", "Ủy ban nhân dân xã Tân Hà"),
         ("xã 'Đạ Chais, huyện Lạc Dương", "xã Đạ Chais, huyện Lạc Dương"),
         ("huyện Hàm Thuận Bắc, tỉnh Bình' Thuận", "huyện Hàm Thuận Bắc, tỉnh Bình Thuận"),
+        # a part's end read as a dot, a comma lost after a number, a speck read as ‹ (dev harsh
+        # birth pages, seeds 77, 2024)
+        ("Ủy ban nhân dân xã Nghị Đức. huyện Tánh Linh. tỉnh Bình Thuận",
+         "Ủy ban nhân dân xã Nghị Đức, huyện Tánh Linh, tỉnh Bình Thuận"),
+        ("Khu phố 13 xã Đạ Nhim, huyện Lạc Dương", "Khu phố 13, xã Đạ Nhim, huyện Lạc Dương"),
+        ("Tổ 1, xã‹Quảng Tân, huyện Tuy Đức", "Tổ 1, xã Quảng Tân, huyện Tuy Đức"),
     ],
 )  # fmt: skip
 def test_stray_marks_are_dropped(read, tidied):
@@ -58,6 +64,8 @@ def test_stray_marks_are_dropped(read, tidied):
         "tỉnh Bà Rịa - Vũng Tàu",
         "xã Hòa Ninh, huyện Di Linh,",  # a part cut short keeps its comma (mending trims it)
         "Trạm Y tế xã Ninh Loan",
+        "Bệnh viện Đa khoa tỉnh Lâm Đồng",  # a name runs on into its unit without a comma
+        "Số 250 đường Phạm Ngọc Thạch, thị trấn Ea T'Ling",
     ],
 )
 def test_marks_of_the_written_text_are_kept(text):
