@@ -40,6 +40,10 @@ LAND_REASONS: dict[str, tuple[str, str]] = {
         "Diện tích ghi bằng số và bằng chữ không khớp",
         "The area in figures and the area in words disagree",
     ),
+    "area_mark_in_figures": (
+        "Có dấu lạ giữa các nhóm chữ số của diện tích (đã bỏ qua), cần kiểm tra",
+        "A stray mark between the area's groups of digits was left out; please check",
+    ),
     "unknown_land_use_purpose": (
         "Không nhận ra mục đích sử dụng đất",
         "The land-use purpose was not recognised",
@@ -87,6 +91,7 @@ LAND_REASONS: dict[str, tuple[str, str]] = {
 for _reason, _messages in LAND_REASONS.items():
     REASONS.setdefault(_reason, _messages)
 CONFIDENCE_FACTOR.setdefault("area_words_mismatch", 0.5)
+CONFIDENCE_FACTOR.setdefault("area_mark_in_figures", 0.8)
 CONFIDENCE_FACTOR.setdefault("land_use_purpose_mismatch", 0.5)
 
 # national field → raw field whose confidence it inherits
@@ -110,7 +115,8 @@ SOURCES: dict[str, str] = {
 # --------------------------------------------------------------------------- numbers
 
 _AREA_NUMBER = re.compile(r"\d[\d.,\s]*\d|\d")
-_IN_WORDS = re.compile(r"(?:bằng\s*chữ|ghi\s*bằng\s*chữ)\s*:?\s*(.*)", re.I)
+_IN_WORDS = re.compile(r"(?:b[aằ]ng\s*ch[uữ]|ghi\s*b[aằ]ng\s*ch[uữ])\s*:?\s*(.*)", re.I)
+_MARK_IN_NUMBER = re.compile(r"(?<=\d)\s*[:;]\s*(?=\d{3}(?!\d))")
 
 
 def parse_decimal(text: str, comma_decimal: bool = True) -> float | None:
@@ -196,10 +202,15 @@ def parse_area(text: str) -> tuple[float | None, float | None]:
     """(area from the figures, area from the words) of ``720,2 m² (bằng chữ: …)``."""
     text = repair_unicode(text)
     words_part = None
-    m = _IN_WORDS.search(text)
+    # "bằng chữ" told by its letters (``băng chữ``: a mark misread); stripping marks keeps the
+    # length of composed text, so a match's place is the same in both
+    bare = strip_marks(text)
+    m = _IN_WORDS.search(bare if len(bare) == len(text) else text)
     if m:
-        words_part = m.group(1)
+        words_part = text[m.start(1) :]
         text = text[: m.start()]
+    # a speck read as a colon between a number's groups (``10: 559,0``) groups thousands
+    text = _MARK_IN_NUMBER.sub(" ", text)
     figures = None
     n = _AREA_NUMBER.search(text)
     if n:
@@ -404,6 +415,8 @@ def map_land(raw: pd.DataFrame) -> tuple[dict[str, pd.Series], FlagCollector]:
         & ((figures.astype(float) - words.astype(float)).abs() > 0.05)
     )
     flags.add(disagree, "area_m2", "area_words_mismatch", raw["area_m2"])
+    marked = map_unique(raw["area_m2"], lambda t: bool(_MARK_IN_NUMBER.search(t)))
+    flags.add(marked.fillna(False).astype(bool), "area_m2", "area_mark_in_figures", raw["area_m2"])
     flags.add(raw["area_m2"].notna() & area.isna(), "area_m2", "unparseable_area", raw["area_m2"])
 
     # use form, purpose, term, origin

@@ -321,3 +321,17 @@ def test_a_reading_extraction_doubted_is_flagged_for_review():
     doubted = scale_odds(np.array([0.95]), doubt_factor("code_readings_differ"))[0]
     assert out.iloc[0]["conf__certificate_code"] == pytest.approx(doubted)
     assert out.iloc[1]["conf__certificate_code"] == pytest.approx(0.95)
+
+
+def test_area_with_a_speck_between_its_digit_groups_and_bang_misread():
+    # dev s32 harsh land 0013: "10: 559,0 m² (băng chữ: …)" gave 10.0 m², auto-accepted; the
+    # colon groups thousands, "băng chữ" still opens the words, and the record is flagged
+    printed = "10: 559,0 mi?, (băng chữ: Mười nghìn năm trăm năm mươi chín mét vuông)"
+    assert parse_area(printed) == (10559.0, 10559.0)
+    out = normalise(_raw([{"area_m2": printed, "issue_date": "ngày 02 tháng 02 năm 2015"}]),
+                    "land_certificate")  # fmt: skip
+    assert out.iloc[0]["area_m2"] == pytest.approx(10559.0)
+    assert ("area_m2", "area_mark_in_figures") in {
+        (f["field"], f["reason"]) for f in out.iloc[0]["flags"]
+    }
+    assert parse_area("10:5 m2")[0] == 10.0  # no group of three after the colon: not a group
