@@ -219,6 +219,8 @@ def _misread(written: str, official: str) -> bool:
         return True  # the apostrophe lost (NThol Hạ, Đambri): OCR drops the small mark
     if _dashless(written) == _dashless(official) and written != official:
         return True  # a dash lost or gained (Lâm Viên Đà Lạt, Hòa-Ninh)
+    if "-" in official and "-" not in written:
+        return True  # the dash lost, and a space with it (LANG BI ANG ĐÀ LẠT)
     return not written.isupper() and written.lower() == official.lower() and written != official
 
 

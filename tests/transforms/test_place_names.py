@@ -115,6 +115,9 @@ from transforms.place_names import is_place_field, mend_place, mend_place_column
         # a zero read as Ơ in a group's number (dev s4242 harsh household 0004, auto-accepted)
         ("Khu phố 1Ơ, xã Thuận Hòa", "Khu phố 10, xã Thuận Hòa"),
         ("Thôn 9, xẩ Tân Bình, thị xã La Gi", "Thôn 9, xã Tân Bình, thị xã La Gi"),
+        # the dash of a ward's name lost and a space read inside a word (dev s2024 harsh land
+        # 0011, auto-accepted)
+        ("ỦY BAN NHÂN DÂN PHƯỜNG LANG BI ANG ĐÀ LẠT", "ỦY BAN NHÂN DÂN PHƯỜNG LANG BIANG - ĐÀ LẠT"),
     ],
 )
 def test_misread_unit_names_are_mended(read, mended):
