@@ -81,6 +81,10 @@ def _consistent(read: str, candidate: str) -> bool:
     }
 
 
+def _hat_as_breve(text: str) -> str:
+    return text.replace("Â", "Ă").replace("â", "ă")
+
+
 def repair_word(word: str, role: str, lexicon: Lexicon, min_ratio: float) -> str:
     """The repaired word, or the word itself when no repair is certain enough."""
     entries = lexicon.by_key.get((role, strip_marks(word)))
@@ -95,9 +99,11 @@ def repair_word(word: str, role: str, lexicon: Lexicon, min_ratio: float) -> str
             same = {s for s, _w in entries if s in KINH_FAMILY_NAMES}
             return same.pop() if len(same) == 1 else word
     elif not consistent and not any(lexicon.weight_of(r, word) for r in ROLES):
-        # a syllable no name is written with (QUẦN, HÁI, CHỊ, KIỂN): its tone was misread
-        # when an entry has the same letters and hat/horn marks (QUÂN, HẢI, CHI, KIÊN)
-        consistent = [(s, w) for s, w in entries if strip_tones(s) == strip_tones(word)]
+        # a syllable no name is written with (QUẦN, HÁI, CHỊ, KIỂN, VẤN): its tone was misread
+        # when an entry has the same letters and hat/horn marks (QUÂN, HẢI, CHI, KIÊN), a hat
+        # and a breve alike (VĂN: a faint breve reads as a hat)
+        shape = _hat_as_breve(strip_tones(word))
+        consistent = [(s, w) for s, w in entries if _hat_as_breve(strip_tones(s)) == shape]
     if not consistent or consistent[0][0] == word:
         return word
     best, best_w = consistent[0]

@@ -34,6 +34,9 @@ from transforms.names import load_lexicon, normalise_names, repair_name, tidy_na
         ("ĐẶNG QUANG QUẦN", "ĐẶNG QUANG QUÂN"),
         ("LÊ TẤN HÁI", "LÊ TẤN HẢI"),
         ("PHẠM THỊ CHỊ", "PHẠM THỊ CHI"),
+        # a faint breve read as a hat (dev s32 harsh birth 0013, auto-accepted)
+        ("TRƯƠNG VẤN VIỆT", "TRƯƠNG VĂN VIỆT"),
+        ("NGUYỄN THỊ VÂN", "NGUYỄN THỊ VÂN"),  # a name written so is not changed
         # family names of other peoples are right as written
         ("HỜ A SÌNH", "HỜ A SÌNH"),
         ("LÒ VĂN AN", "LÒ VĂN AN"),
