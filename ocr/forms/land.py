@@ -506,14 +506,17 @@ def _is_vertex_header(row: Row) -> int | None:
     for i in range(len(folded)):
         head = "".join(re.sub(r"[^A-Z]", "", t) for t in folded[i : i + 3])
         if not re.sub(r"[^A-Z]", "", folded[i]) or not head.startswith(
-            ("DIE", "SOHIEUDIEM", "STT", "TENDIEM")  # DIE: ``Điể`` with its m lost
+            ("DIE", "IEM", "SOHIEUDIEM", "STT", "TENDIEM")  # ``Điể``/``iểm``: a letter lost
         ):
             continue
         rest = [t.lstrip("|([") for t in folded[i + 1 :]]
         if any(t.startswith("X") for t in rest) and any(t.startswith("Y") for t in rest):
             return row.words[i].box[0]
-        # the axis letters misread (``#(m  YYm)``): the two columns' unit still names them
-        if sum(1 for t in rest if "(M" in t or "M)" in t) >= 2:
+        # the axis letters misread (``#(m  YYm)``): the two columns' unit still names them;
+        # or one column's name read whole with its unit (``X(mj  “im``)
+        if sum(1 for t in rest if "(M" in t or "M)" in t) >= 2 or any(
+            re.match(r"[XY]\W?\(M", t) for t in rest
+        ):
             return row.words[i].box[0]
     return None
 
@@ -525,7 +528,7 @@ def _vertex_row_shape(row: Row) -> bool:
     return bool(
         parsed
         and re.fullmatch(r"\d{1,3}", parsed[0])
-        and all(_COORD_END.search(c) for c in parsed[1:])
+        and all(_COORD_END.search(c.rstrip(".,;:")) for c in parsed[1:])
     )
 
 

@@ -340,6 +340,17 @@ def test_header_with_its_axis_letters_misread():
     ]
 
 
+def test_header_with_a_letter_or_a_column_name_lost():
+    # dev s32 harsh land 0006: "iểm. X'(m) Ÿ'(m)" (Đ lost); s31 0006: "Điểm | — X(mj “im"
+    # (Y's name lost, X's read with its unit); rows with a mark after them still count
+    for header in ("iểm. X'(m) Ÿ'(m)", "Điểm | — X(mj “im"):
+        words = page(header, "1 1282643,20 541061,60", "2 1282597,02 541045,74.")
+        assert [v["x"].value_text for v in read_vertices(group_rows(split_words(words)))] == [
+            "1282643,20",
+            "1282597,02",
+        ]
+
+
 def test_rows_shaped_as_vertices_are_read_without_their_header():
     # dev harsh land pages whose table header was lost to speckle: two lines in a row that
     # read as a point and two coordinates with decimals start the table
