@@ -216,12 +216,15 @@ _HOLDER_START = re.compile(r"^(?:HO\s+)?(ONG|BA)\s*:?$")
 _SINH = r"(?-i:s[iìíỉĩị]nh)"
 _NAM = r"(?:\w{0,3}m|\b[Nn](?-i:[a-zà-ỹ]){1,2}[ngh])"  # not a name's MINH, HÙNG
 _YEAR_LABEL = rf"(?:{_SINH}[\s.\-]*\w{{0,3}}[mn]\b|{_NAM}[\s.\-]*{_SINH}\b)"
+# the label read glued into one word of capitals before the year (SINTNĂM 1977, NĂÃMRSINH:
+# 1974): a name's syllable is shorter and holds neither
+_GLUED_YEAR_LABEL = r"(?-i:\b[A-ZÀ-Ỹ]*(?:SIN|N[ĂA]\W?M)[A-ZÀ-Ỹ]*)(?<=\w{6})[:.]?(?=\s*\d{4}\b)"
 _NEXT_LABELS = re.compile(
-    rf"[,;]?\s*(?:{_YEAR_LABEL}|cmnd|cccd|cmt|số\s*định\s*danh|hộ\s*chiếu|"
+    rf"[,;]?\s*(?:{_YEAR_LABEL}|{_GLUED_YEAR_LABEL}|cmnd|cccd|cmt|số\s*định\s*danh|hộ\s*chiếu|"
     r"địa\s*ch\w?\b|giấy\s*tờ|¦)",
     re.I,
 )
-_BIRTH_YEAR = re.compile(rf"{_YEAR_LABEL}[\s:._,]*(\d{{4}})", re.I)
+_BIRTH_YEAR = re.compile(rf"(?:{_YEAR_LABEL}|{_GLUED_YEAR_LABEL})[\s:._,]*(\d{{4}})", re.I)
 _ID = re.compile(
     r"(?:cmnd|cccd|cmt|căn\s*cước|số\s*định\s*danh(?:\s*cá\s*nhân)?|hộ\s*chiếu)"
     r"\s*(?:số)?[\s:.]*"
@@ -232,7 +235,11 @@ _ID = re.compile(
     re.I,
 )
 # "Địa ch:" is "Địa chỉ:" with its last letter lost
-_ADDRESS = re.compile(r"(?:cùng\s*)?địa\s*ch\w?\b(?:\s*thường\s*trú)?(?:\s*tại)?\s*:?\s*", re.I)
+# "thường trú" with its letters misread (thưởng trú, thườÄg tỉú): never a place's first words
+_RESIDENT = r"th[uưứừửữựườởỡợ]\w{0,4}\s+t[rỉ]\w{0,2}"
+_ADDRESS = re.compile(
+    rf"(?:cùng\s*)?địa\s*ch\w?\b(?:\s*(?:thường\s*trú|{_RESIDENT}))?(?:\s*tại)?\s*:?\s*", re.I
+)
 # an ID number read after marks between it and its label, or without its label, is less sure
 ID_AFTER_MARKS_PENALTY = 0.8
 # an ID (CMND 9 digits, CCCD 12) standing alone, not part of a longer number

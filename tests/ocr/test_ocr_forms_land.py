@@ -263,6 +263,24 @@ def test_holders_whose_section_title_was_lost_are_read_up_to_the_parcel():
     assert found[0]["id_number"].value_text == "251919755"
 
 
+def test_a_holders_labels_read_glued_or_misread_end_the_name_and_open_the_address():
+    # dev harsh land (seeds 77, 4242): "KA NHUNG SINTNĂM 1977", "NĂÃMRSINH: 1974" kept the
+    # label in the name; "Địa chỉ thưởng trú Thôn 11" kept "thưởng trú" in the address
+    found = holders_of(
+        "I. Người sử dụng đất, chủ sở hữu tài sản gắn liền với đất",
+        "Bà:  KA NHUNG SINTNĂM 1977 CMND số: 250123456",
+        "Địa chỉ thưởng trú Thôn 11, xã Đa Quyn, huyện Đức Trọng",
+        "Ông:  HUỲNH VĂN LỰC NĂÃMRSINH: 1974",
+        "II. Thửa đất, nhà ở và tài sản khác gắn liền với đất",
+    )
+    assert [h["full_name"].value_text for h in found] == ["KA NHUNG", "HUỲNH VĂN LỰC"]
+    assert [h["birth_year"].value_text for h in found] == ["1977", "1974"]
+    assert found[0]["address_text"].value_text == "Thôn 11, xã Đa Quyn, huyện Đức Trọng"
+    # a name ending in NAM before a year keeps it
+    found = holders_of("I. Người sử dụng đất", "Ông:  NGUYỄN VĂN NAM 1977", "II. Thửa đất, nhà ở")
+    assert found[0]["full_name"].value_text.startswith("NGUYỄN VĂN NAM")
+
+
 def test_a_holder_title_after_a_speck_read_as_a_short_word():
     # dev s4242 harsh land 0005: "SN BÀ NGUYÊN THỊ VY" (specks before the title, its colon
     # lost) opened no holder and the certificate had none
