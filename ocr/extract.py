@@ -50,6 +50,8 @@ NO_COLON_MIN_SCORE = 0.9
 # ``Quốc tịch:`` on a speckled photocopy): a colon after words is a label's mark
 DEFAULT_MIN_SCORE = 0.82
 COLON_MIN_SCORE = 0.75
+# a year as a label's value shape (``Label.value``): ``Năm sinh 1979``
+YEAR_VALUE = re.compile(r"(?:1[89]|20)\d{2}\b")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,9 @@ class Label:
     variants: tuple[str, ...]
     min_score: float = DEFAULT_MIN_SCORE  # similarity 0..1 required, for the folded label text
     needs_colon: bool = False  # short labels (``Số:``) only count when a colon follows
+    # the shape of the label's value: a label followed by a value of that shape is read as
+    # loosely as one followed by its colon (``Nămsn 1979``: the colon lost, "sinh" misread)
+    value: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -372,9 +377,13 @@ def _candidate(
     )
     if label.needs_colon and not colon:
         return []
-    if not colon and score < max(label.min_score, NO_COLON_MIN_SCORE):
+    shaped = label.value is not None and end < len(row.words)
+    shaped = shaped and bool(label.value.match(row.words[end].text.lstrip(".:;_-")))
+    if not colon and not shaped and score < max(label.min_score, NO_COLON_MIN_SCORE):
         return []  # without a colon, only a near-exact label counts
-    if score < label.min_score and (label.min_score > DEFAULT_MIN_SCORE or not colon):
+    if score < label.min_score and (label.min_score > DEFAULT_MIN_SCORE or not (colon or shaped)):
+        return []
+    if shaped and not colon and score < COLON_MIN_SCORE:
         return []
     # a longer label wins over its own prefix only when it matches well:
     # "Họ và tên" must not read as "Họ và tên mẹ" with one word missing

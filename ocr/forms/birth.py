@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from ocr.extract import REPAIRED_DATE_PENALTY, FieldRule, FormSpec, Label, Row, Section
+from ocr.extract import REPAIRED_DATE_PENALTY, YEAR_VALUE, FieldRule, FormSpec, Label, Row, Section
 from ocr.text import fold, fold_alnum, mend_zero_letters, nfc, repair_chars, repair_date_words
 from sohoa.national_format import EXTRACTED_FIELDS
 from sohoa.types import FieldReading, Word
@@ -34,7 +34,7 @@ LABELS = (
     L("place_of_birth", ("Nơi sinh",)),
     L("hometown", ("Quê quán",)),
     L("personal_id", ("Số định danh cá nhân", "Số ĐDCN", "Số định danh")),
-    L("birth_year", ("Năm sinh",)),
+    L("birth_year", ("Năm sinh",), value=YEAR_VALUE),
     L("residence", ("Nơi cư trú", "Nơi thường trú", "Địa chỉ thường trú", "Nơi ở hiện nay")),
     L("relationship", ("Quan hệ với người được khai sinh", "Quan hệ với người được khai")),
     L("id_document", ("Giấy tờ tùy thân", "Giấy tờ tuỳ thân")),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ocr.extract import FieldRule, FormSpec, Label, Section
+from ocr.extract import YEAR_VALUE, FieldRule, FormSpec, Label, Section
 from ocr.forms.birth import (
     REGISTRATION_NUMBER,
     _compact_number,
@@ -42,7 +42,7 @@ LABELS = (
                          "Người đi khai tử", "Họ, chữ đệm, tên người khai tử",
                          "Họ và tên người khai tử")),
     L("date_of_birth", ("Ngày, tháng, năm sinh", "Sinh ngày", "Ngày sinh")),
-    L("birth_year", ("Năm sinh",)),
+    L("birth_year", ("Năm sinh",), value=YEAR_VALUE),
     L("sex", ("Giới tính",)),
     L("ethnicity", ("Dân tộc",)),
     L("nationality", ("Quốc tịch",)),

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from ocr.extract import FieldRule, FormSpec, Label, Row, Section
+from ocr.extract import YEAR_VALUE, FieldRule, FormSpec, Label, Row, Section
 from ocr.forms.birth import (
     REGISTRATION_NUMBER,
     _compact_number,
@@ -49,7 +49,7 @@ LABELS = (
                     "Họ, chữ đệm, tên vợ", "Họ tên vợ"), min_score=0.95),
     # "Ngày, tháng, năm" alone: the label wraps in a narrow table column ("… năm" / "sinh")
     L("date_of_birth", ("Ngày, tháng, năm sinh", "Ngày, tháng, năm", "Sinh ngày", "Ngày sinh")),
-    L("birth_year", ("Năm sinh",)),
+    L("birth_year", ("Năm sinh",), value=YEAR_VALUE),
     L("ethnicity", ("Dân tộc",)),
     L("nationality", ("Quốc tịch",)),
     L("residence", ("Nơi cư trú", "Nơi thường trú", "Địa chỉ thường trú", "Nơi ở hiện nay",

@@ -235,3 +235,21 @@ def test_recorded_pages_match_what_was_printed(path):
     assert len(right) / len(keys) >= 0.8, sorted(set(keys) - set(right))
     for reading in fields.values():
         assert 0.0 <= reading.confidence <= 1.0
+
+
+def test_a_birth_year_label_misread_without_its_colon_is_found_by_the_year_after_it():
+    # dev s2024 harsh birth 0006: "Nămsn 1979" (the colon lost, "sinh" misread) was no label
+    # and the mother's birth year was lost; a loose label needs a year right after it
+    from ocr.forms.birth import BIRTH
+
+    words = page(
+        lines(
+            "Họ, chữ đệm, tên người mẹ: NGUYỄN THỊ NHUNG",
+            "Nămsn 1979 Dân tộc: Kinh",
+            "Nơi thường trú: Tổ 9, xã Hòa Ninh, huyện Di Linh",
+        )
+    )
+    f = {k: r.value_text for k, r in extract_fields(words, BIRTH, 1600).items()}
+    assert f["mother_birth_year"] == "1979"
+    words = page(lines("Họ, chữ đệm, tên người mẹ: NGUYỄN THỊ NHUNG", "Nămsn Kinh"))
+    assert extract_fields(words, BIRTH, 1600)["mother_birth_year"].value_text is None
