@@ -377,13 +377,15 @@ def _candidate(
     )
     if label.needs_colon and not colon:
         return []
-    shaped = label.value is not None and end < len(row.words)
-    shaped = shaped and bool(label.value.match(row.words[end].text.lstrip(".:;_-")))
-    if not colon and not shaped and score < max(label.min_score, NO_COLON_MIN_SCORE):
+    # a value of the label's shape right after it counts as its colon (``Nămsn 1979``)
+    loose = colon or (
+        label.value is not None
+        and end < len(row.words)
+        and bool(label.value.match(row.words[end].text.lstrip(".:;_-")))
+    )
+    if not loose and score < max(label.min_score, NO_COLON_MIN_SCORE):
         return []  # without a colon, only a near-exact label counts
-    if score < label.min_score and (label.min_score > DEFAULT_MIN_SCORE or not (colon or shaped)):
-        return []
-    if shaped and not colon and score < COLON_MIN_SCORE:
+    if score < label.min_score and (label.min_score > DEFAULT_MIN_SCORE or not loose):
         return []
     # a longer label wins over its own prefix only when it matches well:
     # "Họ và tên" must not read as "Họ và tên mẹ" with one word missing

@@ -120,13 +120,15 @@ def _merge_positions(
 ) -> list[tuple[int, int, int]]:
     """Pieces of one rule (within ``tol`` of each other across it, at most ``max_gap`` apart
     along it) joined; strokes far apart on the same line (a title's letter, a seal) stay apart."""
+    lines: list[list[tuple[int, int, int]]] = []
+    for item in sorted(items):
+        if lines and item[0] - lines[-1][-1][0] <= tol:
+            lines[-1].append(item)
+        else:
+            lines.append([item])
     out: list[tuple[int, int, int]] = []
-    line: list[tuple[int, int, int]] = []
-    for item in [*sorted(items), None]:
-        if item is not None and line and item[0] - line[-1][0] <= tol:
-            line.append(item)
-            continue
-        pieces: list[list[int]] = []
+    for line in lines:
+        pieces: list[list[int]] = []  # [sum of positions, start, end, count]
         for pos, a, b in sorted(line, key=lambda t: t[1]):
             if pieces and a - pieces[-1][2] <= max_gap:
                 p = pieces[-1]
@@ -134,7 +136,6 @@ def _merge_positions(
             else:
                 pieces.append([pos, a, b, 1])
         out += [(total // n, a, b) for total, a, b, n in pieces]
-        line = [item] if item is not None else []
     return sorted(out)
 
 
@@ -589,8 +590,8 @@ def _grid_rows(
                 band = (int(x_left), int(y0), int(x_right - x_left), int(y1 - y0))
                 out.append((inside, band))
         # numbered lines below the table's last rule (a footer's date) are no rows of it
-        ruled = [r for r in rows[start:] if (r.top + r.bottom) / 2 < hs[-1]]
-        if index_col is None or _rows_agree_with_numbers(out, ruled, bounds, index_col):
+        in_table = [r for r in rows[start:] if (r.top + r.bottom) / 2 < hs[-1]]
+        if index_col is None or _rows_agree_with_numbers(out, in_table, bounds, index_col):
             return _join_continuations(out, bounds, index_col)
         # rules missed on a warped or noisy page (two numbers in one band): cut at the numbers
         log.debug("table %s: ruled rows disagree with the numbering", spec.name)
@@ -652,9 +653,10 @@ def _rows_agree_with_numbers(
     in_bands = 0
     for words, _band in bands:
         numbers = [w for w in words if _column_of(w, bounds) == index_col and _is_number(w)]
-        if len(_distinct_numbers(numbers)) > 1:
+        distinct = len(_distinct_numbers(numbers))
+        if distinct > 1:
             return False
-        in_bands += len(_distinct_numbers(numbers))
+        in_bands += distinct
     firsts = [
         first[0]
         for row in rows

@@ -415,8 +415,8 @@ def map_land(raw: pd.DataFrame) -> tuple[dict[str, pd.Series], FlagCollector]:
         & ((figures.astype(float) - words.astype(float)).abs() > 0.05)
     )
     flags.add(disagree, "area_m2", "area_words_mismatch", raw["area_m2"])
-    marked = map_unique(raw["area_m2"], lambda t: bool(_MARK_IN_NUMBER.search(t)))
-    flags.add(marked.fillna(False).astype(bool), "area_m2", "area_mark_in_figures", raw["area_m2"])
+    marked = raw["area_m2"].str.contains(_MARK_IN_NUMBER, na=False).astype(bool)
+    flags.add(marked, "area_m2", "area_mark_in_figures", raw["area_m2"])
     flags.add(raw["area_m2"].notna() & area.isna(), "area_m2", "unparseable_area", raw["area_m2"])
 
     # use form, purpose, term, origin

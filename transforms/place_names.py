@@ -53,17 +53,17 @@ _UNIT = re.compile(
 )
 # a unit word with a mark misread (tĩnh, huyên, thi trấn, xà): only at the start of a part
 # (after UBND / Ủy ban nhân dân), since Phương, Quan, Tĩnh, Huyền also begin names
+# an authority's body before its unit word
+_BODY = r"(?:(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN) +)?"
 _MISREAD_UNIT = re.compile(
-    r"(?i)^ *(?:(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN) +)?"
+    rf"(?i)^ *{_BODY}"
     r"(th[aàáảãạ]nh ph[oốồổỗộ]|th[iìíỉĩị] x[aàáảãạ]|th[iìíỉĩị] tr[aấầẩẫậ]n|"
     r"t[iìíỉĩị]nh|huy[eêệếềểễ]n|qu[aâậấầẩẫ]n|x[aàáảãạâấầẩẫậăắằẳẵặ]|ph[uư][oơờớởỡợ]ng) +"
 )
 
 
 # the first word of a part, a mark after it (``huỳện. Đức Trọng``), then a name
-_NEAR_UNIT = re.compile(
-    r"(?i)^ *(?:(?:UBND|Ủy ban nhân dân|ỦY BAN NHÂN DÂN) +)?([^\W\d_]{4,})[.:;]* +(?=[^\W\d_])"
-)
+_NEAR_UNIT = re.compile(rf"(?i)^ *{_BODY}([^\W\d_]{{4,}})[.:;]* +(?=[^\W\d_])")
 
 
 @lru_cache(maxsize=4096)
@@ -87,9 +87,9 @@ def _misread_unit(chunk: str) -> re.Match | None:
     """A unit word with a mark misread at the start of a part, written small (``tĩnh``) or in a
     part all in capitals (``TĨNH LẦM ĐỒNG``): a capitalised ``Quan Hoa`` or ``Xa Lộ`` is a name.
     A word of one letter off (``hưyện Phú Quí``, ``huỳện. Đức Trọng``) is one too."""
-    m = _MISREAD_UNIT.search(chunk) or _NEAR_UNIT.search(chunk)
-    if m and _MISREAD_UNIT.search(chunk) is None and not _unit_word(m.group(1)):
-        return None
+    m = _MISREAD_UNIT.search(chunk)
+    if m is None and (near := _NEAR_UNIT.search(chunk)) and _unit_word(near.group(1)):
+        m = near
     return m if m and (m.group(1)[0].islower() or chunk.isupper()) else None
 
 

@@ -305,7 +305,8 @@ def _title_before_name(words: Sequence[Word], i: int) -> bool:
     """``Ông``/``Bà`` whose colon was misread (``Óng'``) opening its line, a name in capitals
     after it: a holder's title all the same (a lost one dropped the holder's every field)."""
     # first on its line, or after a speck or two read as a short word (``SN BÀ NGUYỄN THỊ VY``)
-    before = [w for w in words[:i] if w.line_key == words[i].line_key]
+    line = words[i].line_key
+    before = list(itertools.takewhile(lambda w: w.line_key == line, reversed(words[:i])))
     first_on_line = len(before) <= 2 and all(len(w.text) <= 2 for w in before)
     name = next((w.text for w in words[i + 1 :] if w.text != _GAP), "")
     return first_on_line and sum(c.isupper() for c in name) >= 2 and name == name.upper()
