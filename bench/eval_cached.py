@@ -4,7 +4,8 @@ re-running cleanup and Tesseract on every page.
     .venv/bin/python bench/eval_cached.py var/i3 [--cache var/ocr_cache] [--json OUT] [--refresh]
 
 The first run records each page's cleaned image (PNG) and Tesseract words under ``--cache``,
-keyed by the scan's SHA-256 and page number; later runs replay them. A change to cleanup or to
+keyed by the scan's SHA-256 and page number (with a degraded page's second reading); later
+runs replay them. A change to cleanup or to
 the Tesseract call needs ``--refresh`` (or an empty cache). The numbers printed are exactly
 ``sohoa eval``'s, scored by ``sohoa.evaluate``. A development tool, not a test.
 """
@@ -35,11 +36,16 @@ def _cached_ocr_page(cache: Path, refresh: bool):
             image = cv2.imread(str(png), cv2.IMREAD_UNCHANGED)
             saved = pickle.loads(words_file.read_bytes())
             words = [Word(**w) for w in saved["words"]]
-            return pipeline.PageOcr(page, image, words, saved["seconds"])
+            second = saved.get("second")
+            second = None if second is None else [Word(**w) for w in second]
+            return pipeline.PageOcr(page, image, words, saved["seconds"], second)
         result = real(page, *args, **kwargs)
         cv2.imwrite(str(png), result.image)
         words = [dataclasses.asdict(w) for w in result.words]
-        words_file.write_bytes(pickle.dumps({"words": words, "seconds": result.seconds}))
+        second = result.second_words
+        second = None if second is None else [dataclasses.asdict(w) for w in second]
+        saved = {"words": words, "second": second, "seconds": result.seconds}
+        words_file.write_bytes(pickle.dumps(saved))
         return result
 
     return ocr_page

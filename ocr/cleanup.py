@@ -1199,6 +1199,9 @@ class CleanupSteps:
     # a QR block and the code under it are blanked from the page's reading and the code is read
     # alone (``ocr.zones``)
     read_qr_code_apart: bool = True
+    # a blurred or speckled page is read a second time, smoothed, and each field taken from the
+    # reading that makes sense of it (``ocr.pipeline.needs_second_reading``, ``ocr.readings``)
+    read_degraded_twice: bool = True
     extra: Sequence[tuple[str, Step]] = field(default_factory=tuple)
 
 
@@ -1217,6 +1220,7 @@ NO_STEPS = CleanupSteps(
     upscale_small_text=False,
     erase_slanted_strokes=False,
     read_qr_code_apart=False,
+    read_degraded_twice=False,
 )
 
 
@@ -1225,8 +1229,12 @@ def clean_page(
     steps: CleanupSteps = DEFAULT_STEPS,
     debug_dir: str | Path | None = None,
     page: int = 1,
+    acted: set[str] | None = None,
 ) -> Image:
-    """Run the cleanup steps in order and return a gray page ready for OCR."""
+    """Run the cleanup steps in order and return a gray page ready for OCR.
+
+    ``acted``, when given, receives the names of the steps that act only on a degraded page
+    and changed this one (``sharpen_blurred``, ``remove_stray_dots``): what a scan needed."""
     trace = _Trace(debug_dir, page)
     img = trace("00_input", image)
     img = trace("00_perspective", correct_perspective(img)) if steps.correct_perspective else img
@@ -1236,13 +1244,13 @@ def clean_page(
     img = trace("04_orientation", fix_orientation(img)) if steps.fix_orientation else img
     img = trace("05_deskew", deskew(img)) if steps.deskew else img
     img = trace("05_deblur", deblur_motion(img)) if steps.deblur_motion else img
-    img = trace("05_sharpen", sharpen_blurred(img)) if steps.sharpen_blurred else img
+    if steps.sharpen_blurred:
+        img = _noted(acted, "sharpen_blurred", img, trace("05_sharpen", sharpen_blurred(img)))
     img = trace("05_specks", remove_specks(img)) if steps.remove_specks else img
     img = trace("06_leaders", remove_leader_dots(img)) if steps.remove_leader_dots else img
     if steps.remove_stray_dots:
-        img = trace(
-            "06_stray_dots", remove_stray_dots(img, min_density=steps.stray_dots_min_density)
-        )
+        cleared = remove_stray_dots(img, min_density=steps.stray_dots_min_density)
+        img = _noted(acted, "remove_stray_dots", img, trace("06_stray_dots", cleared))
     img = trace("07_rules", remove_rules(img)) if steps.remove_rules else img
     img = trace("08_binarise", binarise(img)) if steps.binarise else img
     img = trace("09_small_text", upscale_small_text(img)) if steps.upscale_small_text else img
@@ -1252,6 +1260,14 @@ def clean_page(
         img = trace(f"10_{name}", step(img))
     trace.done()
     return img
+
+
+def _noted(acted: set[str] | None, step: str, before: Image, after: Image) -> Image:
+    """``after``, with ``step`` noted in ``acted`` when it changed the page (these steps hand
+    back the very image they were given when the page does not need them)."""
+    if acted is not None and after is not before:
+        acted.add(step)
+    return after
 
 
 class _Trace:

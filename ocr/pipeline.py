@@ -13,14 +13,16 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from ocr import cleanup, tesseract, zones
 from ocr.classify import classify_text
 from ocr.cleanup import DEFAULT_STEPS, CleanupSteps, clean_page
 from ocr.extract import extract_fields, page_text, split_printed_spaces
-from ocr.forms import spec_for
+from ocr.forms import FormSpec, spec_for
 from ocr.ingest import PageImage, iter_pages, sha256_file
+from ocr.readings import take_better_fields
 from sohoa.confidence import calibrate, field_kind, page_confidence
 from sohoa.errors import InputFileError, OcrFailedError, OcrTimeoutError, SohoaError
 from sohoa.settings import get_settings
@@ -34,6 +36,11 @@ OCR_PSM = 3  # automatic page segmentation: forms mix centred titles, columns an
 ORIENTATION_MIN_CONFIDENCE = 0.0
 # below this OSD confidence, "upright" is no answer for a page that reads badly
 ORIENTATION_UPRIGHT_SURE = 1.0
+# cleanup steps that act only on a degraded page (``clean_page``'s ``acted``), and the page
+# confidence under which a page is degraded whatever cleanup found: both call for a second
+# reading (dev pages: no mild or clean page of seed 77 is blurred or speckled by these steps)
+DEGRADED_STEPS = frozenset({"sharpen_blurred", "remove_stray_dots"})
+SECOND_READING_BELOW = 0.85
 # word confidence kept for a second classification of a page whose type was unsure
 CLASSIFY_RETRY_MIN_CONFIDENCE = 30.0
 
@@ -46,6 +53,8 @@ class PageOcr:
     image: np.ndarray  # the cleaned image the word boxes refer to
     words: list[Word]
     seconds: float
+    # a degraded page's second reading, of the same image smoothed (``second_reading``)
+    second_words: list[Word] | None = None
 
 
 def reads_badly(words: list[Word], min_words: int = 15, min_confidence: float = 70.0) -> bool:
@@ -56,17 +65,40 @@ def reads_badly(words: list[Word], min_words: int = 15, min_confidence: float = 
 
 
 def upright_words(words: list[Word], min_confidence: float = 70.0) -> int:
-    """Confident words of three or more characters whose box is wider than tall.
+    """Confident words of three or more characters that stand upright: on a line that runs
+    level or, where the line does not tell (a word alone on its line), in a box wider than tall.
 
     Tesseract reads a sideways page's lines as vertical text with good word confidences, so
     confidence alone cannot tell a sideways reading from an upright one; the words' boxes can
-    (they are in the image's coordinates): upright Vietnamese words are wider than tall.
+    (they are in the image's coordinates). A short word's box alone misleads: on a sideways
+    line of capitals (`NHÀ`, 80 px across the line, 61 along it) it is wider than tall, and a
+    sideways reading of a land certificate counted more such words than its upright turn.
     """
+    runs = _line_runs(words)
     return sum(
         1
         for w in words
-        if w.confidence >= min_confidence and len(w.text) >= 3 and w.box[2] > w.box[3]
+        if w.confidence >= min_confidence
+        and len(w.text) >= 3
+        and runs.get(w.line_key, w.box[2] > w.box[3])
     )
+
+
+def _line_runs(words: list[Word]) -> dict[tuple[int, int, int], bool]:
+    """For each line of two words or more whose words' centres spread one way more than the
+    other: whether it runs level (True) or up or down the page (False)."""
+    centres: dict[tuple[int, int, int], list[tuple[float, float]]] = {}
+    for w in words:
+        centres.setdefault(w.line_key, []).append(
+            (w.box[0] + w.box[2] / 2, w.box[1] + w.box[3] / 2)
+        )
+    runs = {}
+    for key, points in centres.items():
+        xs, ys = [p[0] for p in points], [p[1] for p in points]
+        across, along = max(xs) - min(xs), max(ys) - min(ys)
+        if len(points) >= 2 and across != along:
+            runs[key] = across > along
+    return runs
 
 
 def reads_sideways(words: list[Word]) -> bool:
@@ -114,7 +146,8 @@ def ocr_page(
     """
     timeout = get_settings().tesseract_timeout_s if timeout is None else timeout
     start = time.perf_counter()
-    cleaned = clean_page(page.image, steps=steps, debug_dir=debug_dir, page=page.page)
+    acted: set[str] = set()
+    cleaned = clean_page(page.image, steps=steps, debug_dir=debug_dir, page=page.page, acted=acted)
     dpi = round((page.dpi or 300) * steps.upscale_factor)
 
     def read(image: np.ndarray) -> list[Word]:
@@ -162,7 +195,25 @@ def ocr_page(
                     break
     if timed_out is not None:
         raise timed_out
-    return PageOcr(page, cleaned, words, time.perf_counter() - start)
+    second = None
+    if steps.read_degraded_twice and needs_second_reading(acted, words):
+        try:
+            second = read(second_reading_image(cleaned))
+        except OcrTimeoutError:  # the first reading stands alone
+            log.info("%s page %d: second reading timed out", page.source_path, page.page)
+    return PageOcr(page, cleaned, words, time.perf_counter() - start, second)
+
+
+def needs_second_reading(acted: set[str], words: list[Word]) -> bool:
+    """A page that cleanup found blurred or speckled, or that read with a page confidence under
+    ``SECOND_READING_BELOW``: Tesseract's misreadings of such a page change with its pixels, so a
+    second reading of it smoothed gets right many fields the first got wrong (README)."""
+    return bool(acted & DEGRADED_STEPS) or page_confidence(words) < SECOND_READING_BELOW
+
+
+def second_reading_image(cleaned: np.ndarray) -> np.ndarray:
+    """The cleaned page smoothed by a 3 × 3 median: toner specks and blur fringes thin out."""
+    return cv2.medianBlur(cleaned, 3)
 
 
 def _calibrate_readings(extraction: PageExtraction) -> None:
@@ -228,14 +279,24 @@ def extract_page_ocr(
                 f"Extraction of {doc_type} pages is not supported yet."
             )
         return extraction
-    width = result.image.shape[1]
-    words = split_printed_spaces(result.words, result.image)
-    extraction.fields = extract_fields(words, spec, page_width=width)
-    _read_numbers_again(extraction.fields, spec.numbers, result.image)
-    if spec.tables is not None:  # household members, land holders and vertices (ocr.tables)
-        extraction.tables = spec.tables(words, result.image)
-    _calibrate_readings(extraction)
+    _read_fields(extraction, result.words, spec, result.image)
+    if result.second_words:
+        second = replace(extraction, page_confidence=page_confidence(result.second_words))
+        _read_fields(second, result.second_words, spec, result.image)
+        take_better_fields(extraction, second)
     return extraction
+
+
+def _read_fields(
+    extraction: PageExtraction, words: list[Word], spec: FormSpec, image: np.ndarray
+) -> None:
+    """One reading's fields and tables, with calibrated confidences, into ``extraction``."""
+    words = split_printed_spaces(words, image)
+    extraction.fields = extract_fields(words, spec, page_width=image.shape[1])
+    _read_numbers_again(extraction.fields, spec.numbers, image)
+    if spec.tables is not None:  # household members, land holders and vertices (ocr.tables)
+        extraction.tables = spec.tables(words, image)
+    _calibrate_readings(extraction)
 
 
 # a number the two readings disagree on is less sure, whichever is taken, and doubted: a

@@ -67,6 +67,12 @@ _TABLE_MAPPERS |= {
 }
 
 
+def field_sources(doc_type: str) -> dict[str, str]:
+    """National field → the raw field it is read from, for one record type's fields (its
+    tables' fields aside)."""
+    return dict(_MAPPERS[doc_type][1])
+
+
 def supports(doc_type: str | None) -> bool:
     """Whether ``normalise`` knows this record type yet."""
     return doc_type in _MAPPERS

@@ -119,6 +119,32 @@ def test_sideways_reading_told_by_word_boxes():
     assert not reads_sideways([_word("'", 20, 5, 40)] * 40)
 
 
+def test_sideways_line_of_short_capitals_is_not_upright():
+    # a sideways line of capitals (land s77-0009, harsh): every word's box is the line's width
+    # across (80 px) and its own length along (61 px for NHÀ), wider than tall, yet the line
+    # runs down the page; its upright turn must win
+    down = [
+        Word(text, 93, (1563, y, 80, length), (2, 1, 1))
+        for text, y, length in [
+            ("NHÀ", 446, 61),
+            ("TÀI", 619, 61),
+            ("SAN", 699, 61),
+            ("VỚI", 1059, 61),
+        ]
+    ]
+    level = [
+        Word(text, 93, (x, 1563, length, 80), (2, 1, 1))
+        for text, x, length in [
+            ("NHÀ", 446, 61),
+            ("TÀI", 619, 61),
+            ("SAN", 699, 61),
+            ("VỚI", 1059, 61),
+        ]
+    ]
+    assert upright_words(down * 3) == 0 and reads_sideways(down * 3)
+    assert upright_words(level * 3) == 12 and not reads_sideways(level * 3)
+
+
 @pytest.mark.parametrize(
     ("upright", "best", "better"),
     [
