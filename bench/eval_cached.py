@@ -5,9 +5,9 @@ re-running cleanup and Tesseract on every page.
 
 The first run records each page's cleaned image (PNG) and Tesseract words under ``--cache``,
 keyed by the scan's SHA-256 and page number (with a degraded page's second reading); later
-runs replay them. A change to cleanup or to
-the Tesseract call needs ``--refresh`` (or an empty cache). The numbers printed are exactly
-``sohoa eval``'s, scored by ``sohoa.evaluate``. A development tool, not a test.
+runs replay them. A change to cleanup or to the Tesseract call needs ``--refresh`` (or an empty
+cache). The numbers printed are exactly ``sohoa eval``'s, scored by ``sohoa.evaluate``. A
+development tool, not a test.
 """
 
 from __future__ import annotations

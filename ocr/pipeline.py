@@ -53,7 +53,7 @@ class PageOcr:
     image: np.ndarray  # the cleaned image the word boxes refer to
     words: list[Word]
     seconds: float
-    # a degraded page's second reading, of the same image smoothed (``second_reading``)
+    # a degraded page's second reading, of the same image smoothed (``second_reading_image``)
     second_words: list[Word] | None = None
 
 

@@ -46,7 +46,7 @@ def take_better_fields(first: PageExtraction, second: PageExtraction) -> list[st
         if raw in second.fields and _sense(theirs, nationals) > _sense(ours, nationals):
             first.fields[raw] = second.fields[raw]
             taken.append(raw)
-    for table in first.tables.keys() | second.tables.keys():
+    for table in sorted(first.tables.keys() | second.tables.keys()):
         if table in frame and _table_sense(theirs, table) > _table_sense(ours, table):
             first.tables[table] = second.tables.get(table, [])
             taken.append(table)
@@ -82,9 +82,6 @@ def _present(value: object) -> bool:
     return not (isinstance(value, list | str) and not value)
 
 
-def _confidence(value: object) -> float:
-    try:
-        number = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return 0.0
-    return 0.0 if pd.isna(number) else number
+def _confidence(value: float | None) -> float:
+    """A normalised confidence (a float, NaN or None where none was read) as a number."""
+    return 0.0 if value is None or pd.isna(value) else float(value)
